@@ -1,0 +1,14 @@
+"""The HTTP layer: one router per resource, mounted under /v1."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from app.api import jurisdictions, metrics, reports, values
+from app.api.deps import require_read
+
+v1 = APIRouter(prefix="/v1", dependencies=[Depends(require_read)])
+v1.include_router(metrics.router)
+v1.include_router(jurisdictions.router)
+v1.include_router(reports.router)
+v1.include_router(values.router)

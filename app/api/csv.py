@@ -1,0 +1,31 @@
+"""CSV for the read endpoints that return rows (Accept: text/csv, or format=csv)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import Response
+
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+
+
+def wants_csv(request: Request, format_param: str | None) -> bool:
+    if format_param is not None:
+        return format_param == "csv"
+    accept = request.headers.get("Accept", "")
+    return "text/csv" in accept and "application/json" not in accept
+
+
+def csv_response(
+    columns: Sequence[str], rows: Iterable[dict[str, Any]], headers: dict[str, str]
+) -> Response:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore",
+                            lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return Response(buffer.getvalue(), media_type=CSV_MEDIA_TYPE, headers=headers)

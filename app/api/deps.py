@@ -1,0 +1,88 @@
+"""Dependencies shared by the routers: settings, API keys, request bodies."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from app.config import Settings
+from app.errors import Forbidden, PayloadTooLarge, Unauthorized, UnsupportedMediaType
+from app.services import keys
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def _bearer(request: Request) -> str | None:
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    return secret.strip() if scheme.lower() == "bearer" and secret.strip() else None
+
+
+def _key_scope(request: Request) -> str:
+    secret = _bearer(request)
+    if secret is None:
+        raise Unauthorized("Send an API key: Authorization: Bearer <key>")
+    # A short session of its own, so the check holds no connection while the request runs.
+    with Session(request.app.state.engine) as session:
+        key = keys.find_active(session, secret)
+        if key is None:
+            raise Unauthorized("The API key is unknown or revoked")
+        return key.scope
+
+
+def require_write(request: Request) -> None:
+    """Writes need a key with the write scope."""
+    if _key_scope(request) != "write":
+        raise Forbidden("This API key is read-only; writes need a key with the write scope")
+
+
+def require_read(request: Request, settings: SettingsDep) -> None:
+    """Reads are public unless DISCLOSURE_READ_REQUIRES_KEY is set; then any key will do."""
+    if settings.read_requires_key:
+        _key_scope(request)
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("Content-Length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"The body is {declared} bytes; the limit is {limit}", limit=limit)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise PayloadTooLarge(f"The body is over the limit of {limit} bytes", limit=limit)
+    return bytes(body)
+
+
+JSON_TYPES = ("application/json", "")
+NDJSON_TYPES = ("application/x-ndjson", "application/ndjson", "application/jsonl",
+                "application/x-jsonlines")
+
+
+def media_type(request: Request) -> str:
+    return request.headers.get("Content-Type", "").split(";")[0].strip().lower()
+
+
+async def report_body(request: Request, settings: SettingsDep) -> bytes:
+    if media_type(request) not in JSON_TYPES:
+        raise UnsupportedMediaType(f"Send the report as application/json, not {media_type(request)}")
+    return await _read_body(request, settings.max_report_bytes)
+
+
+async def batch_body(request: Request, settings: SettingsDep) -> bytes:
+    if media_type(request) not in JSON_TYPES + NDJSON_TYPES:
+        raise UnsupportedMediaType(
+            "Send a batch as a JSON array (application/json) or NDJSON (application/x-ndjson)"
+        )
+    return await _read_body(request, settings.max_batch_bytes)
+
+
+WriteAccess = Depends(require_write)
+ReadAccess = Depends(require_read)

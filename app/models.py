@@ -1,0 +1,192 @@
+"""Tables. Natural keys (codes, metric keys) are unique columns; integer ids stay internal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Base
+
+LEVELS = ("province", "prefecture", "county", "township", "department")
+SCOPES = ("self", "aggregate")
+FORMATS = ("pre2019", "2019", "2021")
+STATES = ("reported", "not_reported", "not_applicable")
+SEVERITIES = ("error", "warning")
+KEY_SCOPES = ("read", "write")
+SUCCESSION_KINDS = ("rename", "recode", "merge", "split", "upgrade", "other")
+
+# Money in 元 with fen; counts fit easily. SQLite stores it as REAL, quantised on the way out.
+Amount = Numeric(18, 2)
+
+
+def _in(column: str, allowed: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(a) for a in allowed)})"
+
+
+class Jurisdiction(Base):
+    __tablename__ = "jurisdictions"
+    __table_args__ = (CheckConstraint(_in("level", LEVELS), name="level"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    level: Mapped[str] = mapped_column(String(16), index=True)
+    valid_from: Mapped[int | None] = mapped_column(SmallInteger)
+    valid_to: Mapped[int | None] = mapped_column(SmallInteger)
+
+
+class JurisdictionEdge(Base):
+    """`child` sits under `parent` from valid_from to valid_to (years, inclusive, open-ended)."""
+
+    __tablename__ = "jurisdiction_edges"
+    __table_args__ = (
+        UniqueConstraint("child_id", "valid_from"),
+        Index("ix_jurisdiction_edges_parent", "parent_id", "valid_from"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id", ondelete="CASCADE"))
+    parent_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id", ondelete="CASCADE"))
+    valid_from: Mapped[int | None] = mapped_column(SmallInteger)
+    valid_to: Mapped[int | None] = mapped_column(SmallInteger)
+
+
+class Succession(Base):
+    __tablename__ = "successions"
+    __table_args__ = (
+        UniqueConstraint("predecessor_id", "successor_id", "year"),
+        CheckConstraint(_in("kind", SUCCESSION_KINDS), name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    predecessor_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id", ondelete="CASCADE"))
+    successor_id: Mapped[int] = mapped_column(
+        ForeignKey("jurisdictions.id", ondelete="CASCADE"), index=True
+    )
+    year: Mapped[int] = mapped_column(SmallInteger)
+    kind: Mapped[str] = mapped_column(String(16))
+
+
+class Metric(Base):
+    """The catalog's keys, given small ids so that values stay narrow; synced from the code."""
+
+    __tablename__ = "metrics"
+
+    id: Mapped[int] = mapped_column(SmallInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+
+
+class Report(Base):
+    """One report per body, year and scope; `revision` is the number of the current one."""
+
+    __tablename__ = "reports"
+    __table_args__ = (
+        UniqueConstraint("jurisdiction_id", "year", "scope"),
+        CheckConstraint(_in("scope", SCOPES), name="scope"),
+        Index("ix_reports_year", "year", "scope"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id"))
+    year: Mapped[int] = mapped_column(SmallInteger)
+    scope: Mapped[str] = mapped_column(String(16))
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class ReportRevision(Base):
+    __tablename__ = "report_revisions"
+    __table_args__ = (
+        UniqueConstraint("report_id", "number"),
+        CheckConstraint(_in("format", FORMATS), name="format"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    format: Mapped[str] = mapped_column(String(8))
+    title: Mapped[str | None] = mapped_column(Text)
+    published_on: Mapped[dt.date | None] = mapped_column(Date)
+    source_url: Mapped[str | None] = mapped_column(Text)
+    source_hash: Mapped[str | None] = mapped_column(String(128))
+    parser_version: Mapped[str | None] = mapped_column(String(40))
+    problems: Mapped[str | None] = mapped_column(Text)
+    improvements: Mapped[str | None] = mapped_column(Text)
+    # SHA-256 of the canonical posted content: equal hashes mean an identical re-post.
+    content_hash: Mapped[str] = mapped_column(String(64))
+    error_count: Mapped[int] = mapped_column(Integer, default=0)
+    warning_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class ReportValue(Base):
+    __tablename__ = "report_values"
+    __table_args__ = (
+        CheckConstraint(_in("state", STATES), name="state"),
+        CheckConstraint("(state = 'reported') = (value IS NOT NULL)", name="value_state"),
+        Index("ix_report_values_metric", "metric_id"),
+    )
+
+    revision_id: Mapped[int] = mapped_column(
+        ForeignKey("report_revisions.id", ondelete="CASCADE"), primary_key=True
+    )
+    metric_id: Mapped[int] = mapped_column(ForeignKey("metrics.id"), primary_key=True)
+    value: Mapped[Decimal | None] = mapped_column(Amount)
+    state: Mapped[str] = mapped_column(String(16), default="reported")
+    approximate: Mapped[bool] = mapped_column(Boolean, default=False)
+    derived: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class Finding(Base):
+    __tablename__ = "findings"
+    __table_args__ = (
+        CheckConstraint(_in("severity", SEVERITIES), name="severity"),
+        Index("ix_findings_rule", "rule", "severity"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    revision_id: Mapped[int] = mapped_column(
+        ForeignKey("report_revisions.id", ondelete="CASCADE"), index=True
+    )
+    rule: Mapped[str] = mapped_column(String(64))
+    severity: Mapped[str] = mapped_column(String(8))
+    metrics: Mapped[list[str]] = mapped_column(JSON)
+    expected: Mapped[Decimal | None] = mapped_column(Amount)
+    actual: Mapped[Decimal | None] = mapped_column(Amount)
+    message: Mapped[str] = mapped_column(Text)
+
+
+class ApiKey(Base):
+    """Keys are random 256-bit secrets, so a plain SHA-256 of them is a safe stored form."""
+
+    __tablename__ = "api_keys"
+    __table_args__ = (CheckConstraint(_in("scope", KEY_SCOPES), name="scope"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    prefix: Mapped[str] = mapped_column(String(16))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scope: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

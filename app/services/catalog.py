@@ -1,0 +1,36 @@
+"""The catalog as the database sees it: metric keys mapped to their small ids."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import catalog, models
+from app.errors import NotFound
+
+
+def sync_metrics(session: Session) -> None:
+    """Give every catalog key an id; ids are never reused, keys never deleted."""
+    known = set(session.scalars(select(models.Metric.key)))
+    session.add_all(models.Metric(key=key) for key in catalog.metrics() if key not in known)
+    session.flush()
+
+
+def metric_ids(session: Session) -> dict[str, int]:
+    return {key: id_ for id_, key in session.execute(select(models.Metric.id, models.Metric.key))}
+
+
+def get_metric(key: str) -> catalog.Metric:
+    metric = catalog.get(key)
+    if metric is None:
+        raise NotFound(f"No metric {key!r} in the catalog", metric=key)
+    return metric
+
+
+def list_metrics(report_format: str | None, section: str | None) -> list[catalog.Metric]:
+    return [
+        metric
+        for metric in catalog.metrics().values()
+        if (report_format is None or report_format in metric.formats)
+        and (section is None or metric.section == section)
+    ]

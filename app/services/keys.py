@@ -1,0 +1,50 @@
+"""API keys: created once, stored as SHA-256 hashes, looked up by hash."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import models
+from app.errors import NotFound
+
+PREFIX = "ds_"
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def create(session: Session, name: str, scope: str) -> tuple[models.ApiKey, str]:
+    """A new key; the secret is returned here and never again."""
+    secret = PREFIX + secrets.token_urlsafe(32)
+    key = models.ApiKey(name=name, scope=scope, prefix=secret[:10], key_hash=hash_key(secret))
+    session.add(key)
+    session.flush()
+    return key, secret
+
+
+def find_active(session: Session, secret: str) -> models.ApiKey | None:
+    return session.scalar(
+        select(models.ApiKey).where(
+            models.ApiKey.key_hash == hash_key(secret), models.ApiKey.revoked_at.is_(None)
+        )
+    )
+
+
+def list_keys(session: Session) -> Sequence[models.ApiKey]:
+    return session.scalars(select(models.ApiKey).order_by(models.ApiKey.id)).all()
+
+
+def revoke(session: Session, key_id: int) -> models.ApiKey:
+    key = session.get(models.ApiKey, key_id)
+    if key is None:
+        raise NotFound(f"No API key with id {key_id}")
+    if key.revoked_at is None:
+        key.revoked_at = dt.datetime.now(dt.UTC)
+    return key
