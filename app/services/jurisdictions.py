@@ -191,7 +191,7 @@ def _code_ids(session: Session, codes: Iterable[str]) -> dict[str, int]:
     body = models.Jurisdiction
     for start in range(0, len(wanted), 5000):
         chunk = wanted[start : start + 5000]
-        rows = session.execute(select(body.code, body.id).where(body.code.in_(chunk))).tuples()
+        rows = session.execute(select(body.code, body.id).where(body.code.in_(chunk)))
         ids.update({code: id_ for code, id_ in rows})
     return ids
 

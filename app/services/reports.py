@@ -334,7 +334,7 @@ def revisions(
         .outerjoin(counts, counts.c.revision_id == models.ReportRevision.id)
         .where(models.ReportRevision.report_id == report.id)
         .order_by(models.ReportRevision.number)
-    ).tuples()
+    )
     return list(rows)
 
 
