@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -130,7 +131,7 @@ def problem_response(
         "status": status,
         "detail": detail,
         "instance": request.url.path,
-        **extensions,
+        **jsonable_encoder(extensions),
     }
     return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
@@ -180,7 +181,8 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
         detail = f"No route {request.url.path}"
     elif exc.status_code == 405:
         detail = f"{request.method} is not allowed on {request.url.path}"
-    return problem_response(request, exc.status_code, slug, title, detail, exc.headers)
+    headers = dict(exc.headers) if exc.headers else None
+    return problem_response(request, exc.status_code, slug, title, detail, headers)
 
 
 async def _on_integrity(request: Request, exc: Exception) -> JSONResponse:

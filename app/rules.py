@@ -53,8 +53,10 @@ OUTCOME_ROWS = ["granted", "partial", *(group for group, *_ in REQUEST_GROUPS)]
 
 def requests_balance(values: Values) -> Iterator[Finding]:
     for column in COLUMNS:
-        keys = [f"requests.{row}.{column}" for row in ("new", "carried_in", "total_handled",
-                                                       "carried_out")]
+        keys = [
+            f"requests.{row}.{column}"
+            for row in ("new", "carried_in", "total_handled", "carried_out")
+        ]
         if not all(key in values for key in keys):
             continue
         received = values[keys[0]] + values[keys[1]]
@@ -121,8 +123,14 @@ def narrative_sums(values: Values) -> Iterator[Finding]:
         "proactive.total",
         [
             f"proactive.by_content.{part}"
-            for part in ("normative_docs", "plans", "public_interest", "public_funds",
-                         "organization", "other")
+            for part in (
+                "normative_docs",
+                "plans",
+                "public_interest",
+                "public_funds",
+                "organization",
+                "other",
+            )
         ],
         "items by content",
     )
@@ -137,8 +145,10 @@ def narrative_sums(values: Values) -> Iterator[Finding]:
         "requests.channel_sum",
         values,
         "requests.new.total",
-        [f"requests.channel.{part}" for part in ("in_person", "fax", "email", "online",
-                                                 "letter", "other")],
+        [
+            f"requests.channel.{part}"
+            for part in ("in_person", "fax", "email", "online", "letter", "other")
+        ],
         "requests by channel",
     )
     yield from _sum_rule(
@@ -177,25 +187,27 @@ def check_report(values: Values, derived: frozenset[str] = frozenset()) -> list[
 def carry_over_cross_year(current: Values, previous: Values) -> Iterator[Finding]:
     for column in COLUMNS:
         carried_in, carried_out = f"requests.carried_in.{column}", f"requests.carried_out.{column}"
-        if carried_in in current and carried_out in previous:
-            if current[carried_in] != previous[carried_out]:
-                yield Finding(
-                    rule="requests.carry_over_cross_year",
-                    severity="warning",
-                    metrics=(carried_in, carried_out),
-                    expected=previous[carried_out],
-                    actual=current[carried_in],
-                    message=(
-                        f"{column}: carried in {current[carried_in]}, but last year's report "
-                        f"carried out {previous[carried_out]}"
-                    ),
-                )
+        if carried_in not in current or carried_out not in previous:
+            continue
+        if current[carried_in] != previous[carried_out]:
+            yield Finding(
+                rule="requests.carry_over_cross_year",
+                severity="warning",
+                metrics=(carried_in, carried_out),
+                expected=previous[carried_out],
+                actual=current[carried_in],
+                message=(
+                    f"{column}: carried in {current[carried_in]}, but last year's report "
+                    f"carried out {previous[carried_out]}"
+                ),
+            )
 
 
 def stock_flow(current: Values, previous: Values) -> Iterator[Finding]:
     for kind in ("rules", "normative_docs"):
-        in_force, issued, repealed = (f"proactive.{kind}.{col}" for col in
-                                      ("in_force", "issued", "repealed"))
+        in_force, issued, repealed = (
+            f"proactive.{kind}.{col}" for col in ("in_force", "issued", "repealed")
+        )
         if not (in_force in previous and all(k in current for k in (in_force, issued, repealed))):
             continue
         expected = previous[in_force] + current[issued] - current[repealed]

@@ -24,8 +24,9 @@ def csv_response(
     columns: Sequence[str], rows: Iterable[dict[str, Any]], headers: dict[str, str]
 ) -> Response:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore",
-                            lineterminator="\n")
+    writer = csv.DictWriter(
+        buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n"
+    )
     writer.writeheader()
     writer.writerows(rows)
     return Response(buffer.getvalue(), media_type=CSV_MEDIA_TYPE, headers=headers)

@@ -62,8 +62,12 @@ async def _read_body(request: Request, limit: int) -> bytes:
 
 
 JSON_TYPES = ("application/json", "")
-NDJSON_TYPES = ("application/x-ndjson", "application/ndjson", "application/jsonl",
-                "application/x-jsonlines")
+NDJSON_TYPES = (
+    "application/x-ndjson",
+    "application/ndjson",
+    "application/jsonl",
+    "application/x-jsonlines",
+)
 
 
 def media_type(request: Request) -> str:
@@ -72,7 +76,9 @@ def media_type(request: Request) -> str:
 
 async def report_body(request: Request, settings: SettingsDep) -> bytes:
     if media_type(request) not in JSON_TYPES:
-        raise UnsupportedMediaType(f"Send the report as application/json, not {media_type(request)}")
+        raise UnsupportedMediaType(
+            f"Send the report as application/json, not {media_type(request)}"
+        )
     return await _read_body(request, settings.max_report_bytes)
 
 

@@ -30,7 +30,9 @@ def get_health() -> Health:
     return Health(status="ok")
 
 
-@router.get("/readyz", operation_id="get_readiness", responses={503: {"description": "No database"}})
+@router.get(
+    "/readyz", operation_id="get_readiness", responses={503: {"description": "No database"}}
+)
 def get_readiness(request: Request) -> Health:
     """Readiness: the database answers."""
     try:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from app.api.deps import WriteAccess
 from app.api.paging import PageDep, paginate
+from app.db import SessionDep, WriteSessionDep
 from app.models import Jurisdiction
 from app.schemas.common import Code, Level, Page
 from app.schemas.jurisdictions import (
@@ -17,7 +18,6 @@ from app.schemas.jurisdictions import (
     JurisdictionDetail,
     JurisdictionRead,
 )
-from app.db import SessionDep, WriteSessionDep
 from app.services import jurisdictions
 
 router = APIRouter(prefix="/jurisdictions", tags=["jurisdictions"])

@@ -21,9 +21,9 @@ def to_read(metric: catalog.Metric) -> MetricRead:
         label_en=metric.label_en,
         unit=metric.unit,
         section=metric.section,
-        formats=list(metric.formats),  # type: ignore[arg-type]
+        formats=list(metric.formats),
         aggregation=metric.aggregation,
-        derived_in=list(metric.derived_in),  # type: ignore[arg-type]
+        derived_in=list(metric.derived_in),
         formula=metric.formula,
         signed=metric.signed,
     )

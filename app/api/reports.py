@@ -68,10 +68,10 @@ def to_read(stored: reports.StoredReport) -> dict[str, Any]:
     return ReportRead(
         jurisdiction=stored.jurisdiction.code,
         jurisdiction_name=stored.jurisdiction.name,
-        level=stored.jurisdiction.level,  # type: ignore[arg-type]
+        level=stored.jurisdiction.level,
         year=stored.report.year,
-        scope=stored.report.scope,  # type: ignore[arg-type]
-        format=revision.format,  # type: ignore[arg-type]
+        scope=stored.report.scope,
+        format=revision.format,
         revision=revision.number,
         current_revision=stored.report.revision,
         title=revision.title,
@@ -85,7 +85,7 @@ def to_read(stored: reports.StoredReport) -> dict[str, Any]:
             ValueRead(
                 metric=v.metric,
                 value=as_number(v.value),
-                state=v.state,  # type: ignore[arg-type]
+                state=v.state,
                 approximate=v.approximate,
                 derived=v.derived,
                 note=v.note,
@@ -95,7 +95,7 @@ def to_read(stored: reports.StoredReport) -> dict[str, Any]:
         findings=[
             FindingRead(
                 rule=f.rule,
-                severity=f.severity,  # type: ignore[arg-type]
+                severity=f.severity,
                 metrics=f.metrics,
                 expected=as_number(f.expected),
                 actual=as_number(f.actual),
@@ -112,8 +112,10 @@ def to_read(stored: reports.StoredReport) -> dict[str, Any]:
     status_code=201,
     dependencies=[WriteAccess],
     response_model=IngestRead,
-    responses={200: {"model": IngestRead, "description": "Identical to the current revision"},
-               **PROBLEMS},
+    responses={
+        200: {"model": IngestRead, "description": "Identical to the current revision"},
+        **PROBLEMS,
+    },
     openapi_extra=_openapi_body("ReportIn", "application/json"),
 )
 def create_report(
@@ -178,7 +180,7 @@ def create_reports_batch(
         )
     return BatchRead(
         items=[
-            BatchItemRead(index=i.index, status=i.status, revision=i.revision, problem=i.problem)  # type: ignore[arg-type]
+            BatchItemRead(index=i.index, status=i.status, revision=i.revision, problem=i.problem)
             for i in items
         ]
     )
@@ -201,19 +203,23 @@ def list_reports(
     jurisdiction: Code | None = None,
     within: Annotated[Code | None, Query(description="Bodies in this subtree.")] = None,
     year: Annotated[int | None, Query(ge=2007, le=2100)] = None,
-    format: Annotated[Format | Literal["csv", "json"] | None, Query(
-        description="A report format filter (pre2019, 2019, 2021), or csv/json for the "
-        "response.")] = None,
+    format: Annotated[
+        Format | Literal["csv", "json"] | None,
+        Query(
+            description="A report format filter (pre2019, 2019, 2021), or csv/json for the "
+            "response."
+        ),
+    ] = None,
     scope: Scope | None = None,
     has_findings: bool | None = None,
 ) -> Page[ReportSummary] | Response:
     """List current report revisions, filtered; JSON or CSV."""
     report_format = format if format in ("pre2019", "2019", "2021") else None
-    filters = reports.ReportFilters(
-        jurisdiction, within, year, report_format, scope, has_findings
-    )
+    filters = reports.ReportFilters(jurisdiction, within, year, report_format, scope, has_findings)
     rows, next_url = paginate(
-        request, response, page,
+        request,
+        response,
+        page,
         lambda after, limit: reports.list_reports(session, filters, after, limit),
         lambda row: (row[0].id,),
     )
@@ -222,8 +228,8 @@ def list_reports(
             jurisdiction=body.code,
             jurisdiction_name=body.name,
             year=report.year,
-            scope=report.scope,  # type: ignore[arg-type]
-            format=revision.format,  # type: ignore[arg-type]
+            scope=report.scope,
+            format=revision.format,
             revision=revision.number,
             title=revision.title,
             published_on=revision.published_on,
@@ -254,7 +260,9 @@ def get_report(
 
 
 @router.get("/{code}/{year}/revisions", operation_id="list_revisions", responses=PROBLEMS)
-def list_revisions(code: str, year: int, session: SessionDep, scope: Scope = "self") -> RevisionList:
+def list_revisions(
+    code: str, year: int, session: SessionDep, scope: Scope = "self"
+) -> RevisionList:
     """Every revision of a report, oldest first."""
     found = reports.revisions(session, code, year, scope)
     return RevisionList(
@@ -265,7 +273,7 @@ def list_revisions(code: str, year: int, session: SessionDep, scope: Scope = "se
         items=[
             RevisionRead(
                 revision=r.number,
-                format=r.format,  # type: ignore[arg-type]
+                format=r.format,
                 title=r.title,
                 created_at=r.created_at,
                 content_hash=r.content_hash,

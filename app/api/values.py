@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
@@ -19,14 +19,16 @@ router = APIRouter(tags=["values"])
 ResponseFormat = Annotated[
     Literal["json", "csv"] | None, Query(description="csv, or send Accept: text/csv.")
 ]
-CSV_OK = {200: {"content": {"text/csv": {}}}, 404: PROBLEMS[404], 422: PROBLEMS[422]}
+CSV_OK: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {}}},
+    404: PROBLEMS[404],
+    422: PROBLEMS[422],
+}
 VALUE_COLUMNS = list(ValueRow.model_fields)
 FINDING_COLUMNS = list(FindingRow.model_fields)
 
 
-@router.get(
-    "/values", operation_id="list_values", response_model=Page[ValueRow], responses=CSV_OK
-)
+@router.get("/values", operation_id="list_values", response_model=Page[ValueRow], responses=CSV_OK)
 def list_values(
     request: Request,
     response: Response,
@@ -46,15 +48,25 @@ def list_values(
         tuple(metric or ()), jurisdiction, within, level, year_from, year_to, scope
     )
     rows, next_url = paginate(
-        request, response, page,
+        request,
+        response,
+        page,
         lambda after, limit: reports.list_values(session, filters, after, limit),
         lambda row: (row.report_id, row.metric_id),
     )
     items = [
         ValueRow(
-            jurisdiction=row.jurisdiction, name=row.name, level=row.level, year=row.year,
-            scope=row.scope, format=row.format, revision=row.revision, metric=row.metric,
-            value=as_number(row.value), state=row.state, approximate=row.approximate,
+            jurisdiction=row.jurisdiction,
+            name=row.name,
+            level=row.level,
+            year=row.year,
+            scope=row.scope,
+            format=row.format,
+            revision=row.revision,
+            metric=row.metric,
+            value=as_number(row.value),
+            state=row.state,
+            approximate=row.approximate,
             derived=row.derived,
         )
         for row in rows
@@ -81,21 +93,32 @@ def list_findings(
     """Data-quality findings of current report revisions."""
     filters = reports.FindingFilters(within, year, rule, severity)
     rows, next_url = paginate(
-        request, response, page,
+        request,
+        response,
+        page,
         lambda after, limit: reports.list_findings(session, filters, after, limit),
         lambda row: (row[0].id,),
     )
     items = [
         FindingRow(
-            jurisdiction=code, name=name, year=year_, scope=scope, revision=number,
-            rule=f.rule, severity=f.severity, metrics=f.metrics,
-            expected=as_number(f.expected), actual=as_number(f.actual), message=f.message,
+            jurisdiction=code,
+            name=name,
+            year=year_,
+            scope=scope,
+            revision=number,
+            rule=f.rule,
+            severity=f.severity,
+            metrics=f.metrics,
+            expected=as_number(f.expected),
+            actual=as_number(f.actual),
+            message=f.message,
         )
         for f, code, name, year_, scope, number in rows
     ]
     if wants_csv(request, format):
         return csv_response(
-            FINDING_COLUMNS, (i.model_dump() | {"metrics": " ".join(i.metrics)} for i in items),
+            FINDING_COLUMNS,
+            (i.model_dump() | {"metrics": " ".join(i.metrics)} for i in items),
             dict(response.headers),
         )
     return Page(items=items, next=next_url)

@@ -19,9 +19,9 @@ class _Dated(BaseModel):
 
     @model_validator(mode="after")
     def _ordered(self) -> _Dated:
-        if self.valid_from is not None and self.valid_to is not None:
-            if self.valid_from > self.valid_to:
-                raise ValueError("valid_from is after valid_to")
+        start, end = self.valid_from, self.valid_to
+        if start is not None and end is not None and start > end:
+            raise ValueError("valid_from is after valid_to")
         return self
 
 

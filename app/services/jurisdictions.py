@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
     CTE,
+    ColumnElement,
     Select,
     and_,
     case,
+    delete,
     literal,
     or_,
     select,
@@ -102,7 +103,9 @@ def parent_of(session: Session, body_id: int, year: int) -> models.Jurisdiction 
     )
 
 
-def parent_chain(session: Session, body: models.Jurisdiction, year: int) -> list[models.Jurisdiction]:
+def parent_chain(
+    session: Session, body: models.Jurisdiction, year: int
+) -> list[models.Jurisdiction]:
     """Parents from the nearest up to the root, as they stood in `year`."""
     chain: list[models.Jurisdiction] = []
     current = parent_of(session, body.id, year)
@@ -112,7 +115,9 @@ def parent_chain(session: Session, body: models.Jurisdiction, year: int) -> list
     return chain
 
 
-def children(session: Session, body: models.Jurisdiction, year: int) -> Sequence[models.Jurisdiction]:
+def children(
+    session: Session, body: models.Jurisdiction, year: int
+) -> Sequence[models.Jurisdiction]:
     edge = models.JurisdictionEdge
     return session.scalars(
         select(models.Jurisdiction)
@@ -129,7 +134,7 @@ def list_query(
     parent: str | None,
     year: int | None,
     q: str | None,
-) -> Select[tuple[models.Jurisdiction]]:
+) -> Select[models.Jurisdiction]:
     """Bodies filtered by level, direct parent (in `year`, or ever), name and existence."""
     body = models.Jurisdiction
     query = select(body)
@@ -158,8 +163,12 @@ def _check_bulk(payload: JurisdictionBulk, known: dict[str, int]) -> None:
     in_payload: dict[str, int] = {}
     for i, item in enumerate(payload.jurisdictions):
         if item.code in in_payload:
-            errors.append({"pointer": f"/jurisdictions/{i}/code",
-                           "detail": f"code {item.code!r} also at /jurisdictions/{in_payload[item.code]}"})
+            errors.append(
+                {
+                    "pointer": f"/jurisdictions/{i}/code",
+                    "detail": f"code {item.code!r} also at /jurisdictions/{in_payload[item.code]}",
+                }
+            )
         in_payload.setdefault(item.code, i)
     exists = set(known) | set(in_payload)
 
@@ -171,18 +180,26 @@ def _check_bulk(payload: JurisdictionBulk, known: dict[str, int]) -> None:
         if item.parent is not None:
             need(item.parent, f"/jurisdictions/{i}/parent")
             if item.parent == item.code:
-                errors.append({"pointer": f"/jurisdictions/{i}/parent",
-                               "detail": "a body cannot be its own parent"})
+                errors.append(
+                    {
+                        "pointer": f"/jurisdictions/{i}/parent",
+                        "detail": "a body cannot be its own parent",
+                    }
+                )
     for i, edge in enumerate(payload.edges):
         need(edge.child, f"/edges/{i}/child")
         need(edge.parent, f"/edges/{i}/parent")
         if edge.child == edge.parent:
-            errors.append({"pointer": f"/edges/{i}/parent", "detail": "a body cannot be its own parent"})
+            errors.append(
+                {"pointer": f"/edges/{i}/parent", "detail": "a body cannot be its own parent"}
+            )
     for i, succession in enumerate(payload.successions):
         need(succession.predecessor, f"/successions/{i}/predecessor")
         need(succession.successor, f"/successions/{i}/successor")
     if errors:
-        raise InvalidRequest(f"{len(errors)} problem(s) in the jurisdictions payload", errors=errors)
+        raise InvalidRequest(
+            f"{len(errors)} problem(s) in the jurisdictions payload", errors=errors
+        )
 
 
 def _code_ids(session: Session, codes: Iterable[str]) -> dict[str, int]:
@@ -205,7 +222,7 @@ def _check_overlaps(session: Session, child_ids: set[int]) -> None:
     """A body has one parent in any year; otherwise roll-ups would count it twice."""
     edge = models.JurisdictionEdge
     ids = sorted(child_ids)
-    rows = []
+    rows: list[Any] = []
     for start in range(0, len(ids), 5000):
         rows += session.execute(
             select(edge.child_id, edge.valid_from, edge.valid_to)
@@ -216,7 +233,9 @@ def _check_overlaps(session: Session, child_ids: set[int]) -> None:
     for child_id, start, end in rows:
         lo, hi = start if start is not None else OPEN_FROM, end if end is not None else OPEN_TO
         if previous and previous[0] == child_id and lo <= previous[1]:
-            code = session.scalar(select(models.Jurisdiction.code).where(models.Jurisdiction.id == child_id))
+            code = session.scalar(
+                select(models.Jurisdiction.code).where(models.Jurisdiction.id == child_id)
+            )
             raise InvalidRequest(
                 f"jurisdiction {code!r} would have two parents in year {lo}; edges of one "
                 "body must not overlap",
@@ -240,31 +259,48 @@ def bulk_upsert(session: Session, payload: JurisdictionBulk) -> BulkResult:
         session.execute(
             statement.on_conflict_do_update(
                 index_elements=["code"],
-                set_={c: statement.excluded[c] for c in ("name", "level", "valid_from", "valid_to")},
+                set_={
+                    c: statement.excluded[c] for c in ("name", "level", "valid_from", "valid_to")
+                },
             )
         )
     ids = _code_ids(session, referenced)
-    edges = [
-        {"child_id": ids[item.code], "parent_id": ids[item.parent],
-         "valid_from": item.valid_from, "valid_to": item.valid_to}
-        for item in payload.jurisdictions if item.parent
+    edges: list[dict[str, Any]] = [
+        {
+            "child_id": ids[item.code],
+            "parent_id": ids[item.parent],
+            "valid_from": item.valid_from,
+            "valid_to": item.valid_to,
+        }
+        for item in payload.jurisdictions
+        if item.parent
     ] + [
-        {"child_id": ids[e.child], "parent_id": ids[e.parent],
-         "valid_from": e.valid_from, "valid_to": e.valid_to}
+        {
+            "child_id": ids[e.child],
+            "parent_id": ids[e.parent],
+            "valid_from": e.valid_from,
+            "valid_to": e.valid_to,
+        }
         for e in payload.edges
     ]
     _upsert_edges(session, edges)
     successions = [
-        {"predecessor_id": ids[s.predecessor], "successor_id": ids[s.successor],
-         "year": s.year, "kind": s.kind}
+        {
+            "predecessor_id": ids[s.predecessor],
+            "successor_id": ids[s.successor],
+            "year": s.year,
+            "kind": s.kind,
+        }
         for s in payload.successions
     ]
     for chunk in _chunks(successions):
         statement = insert(models.Succession).values(chunk)
-        session.execute(statement.on_conflict_do_update(
-            index_elements=["predecessor_id", "successor_id", "year"],
-            set_={"kind": statement.excluded.kind},
-        ))
+        session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["predecessor_id", "successor_id", "year"],
+                set_={"kind": statement.excluded.kind},
+            )
+        )
     _check_overlaps(session, {edge["child_id"] for edge in edges})
     return BulkResult(len(rows), len(edges), len(successions))
 
@@ -276,12 +312,16 @@ def _upsert_edges(session: Session, edges: list[dict[str, Any]]) -> None:
     open_started = [e["child_id"] for e in edges if e["valid_from"] is None]
     for start in range(0, len(open_started), 5000):
         chunk = open_started[start : start + 5000]
-        session.execute(edge.__table__.delete().where(
-            edge.child_id.in_(chunk), edge.valid_from.is_(None)))
+        session.execute(delete(edge).where(edge.child_id.in_(chunk), edge.valid_from.is_(None)))
     insert = insert_for(session)
     for chunk in _chunks(edges):
         statement = insert(edge).values(chunk)
-        session.execute(statement.on_conflict_do_update(
-            index_elements=["child_id", "valid_from"],
-            set_={"parent_id": statement.excluded.parent_id, "valid_to": statement.excluded.valid_to},
-        ))
+        session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["child_id", "valid_from"],
+                set_={
+                    "parent_id": statement.excluded.parent_id,
+                    "valid_to": statement.excluded.valid_to,
+                },
+            )
+        )

@@ -94,8 +94,7 @@ def load(session: Session, within: str | None = None) -> jurisdictions.BulkResul
     chosen = select(divisions(), within)
     payload = JurisdictionBulk(
         jurisdictions=[
-            JurisdictionIn(code=d.code, name=d.name, level=d.level, parent=d.parent)  # type: ignore[arg-type]
-            for d in chosen
+            JurisdictionIn(code=d.code, name=d.name, level=d.level, parent=d.parent) for d in chosen
         ]
     )
     return jurisdictions.bulk_upsert(session, payload)

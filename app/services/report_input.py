@@ -135,7 +135,10 @@ def _year(body: dict[str, Any], problems: Problems) -> int | None:
 
 
 def _choice(
-    body: dict[str, Any], name: str, allowed: tuple[str, ...], default: str | None,
+    body: dict[str, Any],
+    name: str,
+    allowed: tuple[str, ...],
+    default: str | None,
     problems: Problems,
 ) -> str | None:
     value = body.get(name, default)
@@ -160,9 +163,7 @@ def _date(body: dict[str, Any], problems: Problems) -> dt.date | None:
     return None
 
 
-def _number(
-    raw: Any, metric: catalog.Metric | None, problems: Problems, at: str
-) -> Decimal | None:
+def _number(raw: Any, metric: catalog.Metric | None, problems: Problems, at: str) -> Decimal | None:
     if isinstance(raw, bool) or not isinstance(raw, int | Decimal):
         problems.add(at, f"value must be a number, not {json.dumps(raw, default=str)}")
         return None
@@ -237,7 +238,9 @@ def _value(
     return ValueInput(metric.key, number, state, approximate, note)
 
 
-def _values(body: dict[str, Any], report_format: str | None, problems: Problems) -> list[ValueInput]:
+def _values(
+    body: dict[str, Any], report_format: str | None, problems: Problems
+) -> list[ValueInput]:
     raw = body.get("values", [])
     if not isinstance(raw, list):
         problems.add("/values", "values must be a list")

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app import catalog, models, rules
 from app.db import insert_for
 from app.errors import InconsistentReport, InvalidReport, NotFound, ProblemError
+from app.schemas.common import as_number
 from app.services import catalog as catalog_service
 from app.services import jurisdictions
 from app.services.report_input import ReportInput, ValueInput, check
@@ -52,17 +53,16 @@ class IngestResult:
 def derive(report_format: str, values: Sequence[ValueInput]) -> list[ValueInput]:
     """Derived metrics of the format whose parts are all numbers (approximate if any part is)."""
     numbers = {v.metric: v for v in values if v.value is not None}
-    derived = []
+    derived: list[ValueInput] = []
     for metric in catalog.derived_metrics(report_format):
-        parts = [numbers.get(term) for term in metric.terms]
-        if all(part is not None for part in parts):
-            total = sum(
-                (coefficient * part.value for coefficient, part in  # type: ignore[union-attr]
-                 zip(metric.terms.values(), parts, strict=True)),
-                Decimal(0),
-            )
-            approximate = any(part.approximate for part in parts)  # type: ignore[union-attr]
-            derived.append(ValueInput(metric.key, total, "reported", approximate))
+        if not all(term in numbers for term in metric.terms):
+            continue
+        parts = [(coefficient, numbers[term]) for term, coefficient in metric.terms.items()]
+        total = sum(
+            (coefficient * (part.value or Decimal(0)) for coefficient, part in parts), Decimal(0)
+        )
+        approximate = any(part.approximate for _, part in parts)
+        derived.append(ValueInput(metric.key, total, "reported", approximate))
     return derived
 
 
@@ -90,8 +90,11 @@ def _previous_numbers(
     revision_id = session.scalar(
         select(revision.id)
         .join(report, (revision.report_id == report.id) & (revision.number == report.revision))
-        .where(report.jurisdiction_id == jurisdiction_id, report.year == year - 1,
-               report.scope == scope)
+        .where(
+            report.jurisdiction_id == jurisdiction_id,
+            report.year == year - 1,
+            report.scope == scope,
+        )
     )
     if revision_id is None:
         return None
@@ -146,7 +149,7 @@ def store(
     if strict and errors:
         raise InconsistentReport(
             f"{len(errors)} error finding(s); nothing was stored (strict=true)",
-            findings=[finding_dict(f) for f in found],
+            findings=[finding_json(f) for f in found],
         )
 
     revision = models.ReportRevision(
@@ -210,6 +213,13 @@ def finding_dict(finding: rules.Finding) -> dict[str, Any]:
     }
 
 
+def finding_json(finding: rules.Finding) -> dict[str, Any]:
+    return finding_dict(finding) | {
+        "expected": as_number(finding.expected),
+        "actual": as_number(finding.actual),
+    }
+
+
 def jurisdiction_id(session: Session, code: str) -> int | None:
     return session.scalar(select(models.Jurisdiction.id).where(models.Jurisdiction.code == code))
 
@@ -237,8 +247,13 @@ class BatchItem:
 
 
 def problem_dict(error: ProblemError) -> dict[str, Any]:
-    return {"type": f"/problems/{error.slug}", "title": error.title, "status": error.status,
-            "detail": error.detail, **error.extensions}
+    return {
+        "type": f"/problems/{error.slug}",
+        "title": error.title,
+        "status": error.status,
+        "detail": error.detail,
+        **error.extensions,
+    }
 
 
 def ingest_batch(session: Session, bodies: Sequence[Any], strict: bool) -> list[BatchItem]:
@@ -289,9 +304,9 @@ def _stored(
     return StoredReport(body, report, revision, values_of(session, revision.id), list(findings))
 
 
-def _find_report(session: Session, code: str, year: int, scope: str) -> tuple[
-    models.Jurisdiction, models.Report
-]:
+def _find_report(
+    session: Session, code: str, year: int, scope: str
+) -> tuple[models.Jurisdiction, models.Report]:
     body = jurisdictions.get(session, code)
     report = session.scalar(
         select(models.Report).filter_by(jurisdiction_id=body.id, year=year, scope=scope)
@@ -313,7 +328,9 @@ def get(
     if found is None:
         raise NotFound(
             f"Report {code}/{year} has revisions 1..{report.revision}, not {number}",
-            code=code, year=year, revision=number,
+            code=code,
+            year=year,
+            revision=number,
         )
     return _stored(session, body, report, found)
 
@@ -325,9 +342,7 @@ def revisions(
     _, report = _find_report(session, code, year, scope)
     value = models.ReportValue
     counts = (
-        select(value.revision_id, func.count().label("n"))
-        .group_by(value.revision_id)
-        .subquery()
+        select(value.revision_id, func.count().label("n")).group_by(value.revision_id).subquery()
     )
     rows = session.execute(
         select(models.ReportRevision, func.coalesce(counts.c.n, 0))
@@ -341,7 +356,11 @@ def revisions(
 def current_revisions() -> Any:
     """Reports joined to their current revision: the rows that aggregates and lists read."""
     report, revision = models.Report, models.ReportRevision
-    return (report, revision, (revision.report_id == report.id) & (revision.number == report.revision))
+    return (
+        report,
+        revision,
+        (revision.report_id == report.id) & (revision.number == report.revision),
+    )
 
 
 @dataclass(frozen=True)
@@ -360,8 +379,9 @@ def within_clause(session: Session, code: str, year: int | None, report: Any) ->
     tree = jurisdictions.subtree(root.id, year)
     return (
         select(tree.c.id)
-        .where(tree.c.id == report.jurisdiction_id, tree.c.lo <= report.year,
-               tree.c.hi >= report.year)
+        .where(
+            tree.c.id == report.jurisdiction_id, tree.c.lo <= report.year, tree.c.hi >= report.year
+        )
         .exists()
     )
 
@@ -398,7 +418,7 @@ def list_reports(
     query = list_query(session, filters)
     if after:
         query = query.where(models.Report.id > after[0])
-    return [tuple(row) for row in session.execute(query.limit(limit))]  # type: ignore[misc]
+    return [tuple(row) for row in session.execute(query.limit(limit))]
 
 
 @dataclass(frozen=True)
