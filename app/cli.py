@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from app.config import Settings
 from app.db import make_engine, migrate, writer
 from app.errors import ProblemError
-from app.services import keys, registry, reports
+from app.services import ingest, keys, registry
 
 DEMO_COUNTY = "220582"  # 集安市, 通化市, 吉林省
 DEMO_REPORT = "sample_2009_taishang.json"
@@ -61,11 +61,13 @@ def load_demo(engine: Engine) -> str:
     migrate(engine)
     with Session(writer(engine), expire_on_commit=False) as session, session.begin():
         loaded = registry.load(session, within=DEMO_COUNTY)
-        result = reports.ingest(session, demo_report())
+        result = ingest.ingest_one(session, demo_report())
+    revision = result.revision
+    assert revision is not None
     return (
         f"demo data: {loaded.jurisdictions} jurisdictions under {DEMO_COUNTY} 集安市; "
-        f"sample report {result.status} (revision {result.revision.number}, "
-        f"{result.revision.error_count} error finding(s))"
+        f"sample report {result.status} (revision {revision.number}, "
+        f"{revision.error_count} error finding(s))"
     )
 
 

@@ -146,6 +146,12 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
     errors = []
     for error in exc.errors():
         where, *path = error["loc"] if error["loc"] else ("body",)
+        if error["type"] == "json_invalid":
+            # The location of a JSON syntax error is a character offset, not a member.
+            reason = error.get("ctx", {}).get("error", error["msg"])
+            at = f" at character {path[0]}" if path else ""
+            errors.append({"pointer": "", "detail": f"not valid JSON{at}: {reason}"})
+            continue
         # Query and path parameters are named; body errors point into the body.
         location = pointer(path) if where == "body" else f"{where}:{'.'.join(map(str, path))}"
         errors.append({"pointer": location, "detail": error["msg"]})
@@ -167,7 +173,7 @@ async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
         422,
         "invalid-request",
         "Invalid request",
-        "; ".join(f"{e['pointer']}: {e['detail']}" for e in errors),
+        "; ".join(f"{e['pointer'] or 'body'}: {e['detail']}" for e in errors),
         errors=errors,
     )
 

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -200,3 +201,86 @@ class ApiKey(Base):
         DateTime(timezone=True), server_default=func.now()
     )
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+# The tables below are derived data, rebuilt or maintained from the tables above. They carry
+# no foreign keys: a per-row constraint check on hundreds of thousands of rebuilt rows costs
+# more than the whole rebuild, and the rows they are derived from are checked already.
+
+
+class Closure(Base):
+    """Every (ancestor, descendant) pair of the dated hierarchy, with the years [lo, hi] in
+    which the descendant exists and sits under the ancestor. A body is its own ancestor
+    (depth 0). Rebuilt from edges whenever the hierarchy changes (services/hierarchy.py)."""
+
+    __tablename__ = "closure"
+    __table_args__ = (
+        Index("ix_closure_descendant", "descendant_id", "lo"),
+        # Rows that start or end inside the years of interest: the membership changes.
+        Index(
+            "ix_closure_bounded",
+            "ancestor_id",
+            sqlite_where=text("bounded"),
+            postgresql_where=text("bounded"),
+        ),
+    )
+
+    ancestor_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    descendant_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lo: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    hi: Mapped[int] = mapped_column(SmallInteger)
+    depth: Mapped[int] = mapped_column(SmallInteger)
+    bounded: Mapped[bool] = mapped_column(Boolean)
+
+
+class SubtreeSize(Base):
+    """How many bodies exist under (and including) an ancestor, constant over [lo, hi]:
+    `expected` of a roll-up. A piecewise-constant function of the year, so a hierarchy that
+    rarely changes needs one row per ancestor."""
+
+    __tablename__ = "subtree_sizes"
+
+    ancestor_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lo: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    hi: Mapped[int] = mapped_column(SmallInteger)
+    bodies: Mapped[int] = mapped_column(Integer)
+
+
+class Fact(Base):
+    """The numbers of current `self` revisions, one narrow row per body, year and metric.
+
+    Besides catalog metrics it holds each ratio's numerator and denominator for bodies that
+    reported all their parts, so that roll-ups recompute ratios from like-for-like sums.
+    `revised`: the value differs from the report's first revision.
+    """
+
+    __tablename__ = "facts"
+    __table_args__ = (Index("ix_facts_body", "jurisdiction_id", "year"),)
+
+    year: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    metric_id: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    jurisdiction_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[Decimal] = mapped_column(Amount)
+    revised: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Rollup(Base):
+    """Facts summed over each ancestor's subtree: kept equal to the on-the-fly sums."""
+
+    __tablename__ = "rollups"
+
+    year: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    metric_id: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    ancestor_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[Decimal] = mapped_column(Amount)
+    reporting: Mapped[int] = mapped_column(Integer)
+    revised: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ServiceState(Base):
+    """Small counters of the whole database, e.g. the hierarchy version used in ETags."""
+
+    __tablename__ = "service_state"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)

@@ -36,7 +36,7 @@ from app.schemas.reports import (
     SectionsRead,
     ValueRead,
 )
-from app.services import reports
+from app.services import ingest, reports
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
@@ -124,9 +124,10 @@ def create_report(
     strict: Annotated[bool, Query(description="Reject reports with error findings.")] = False,
 ) -> JSONResponse:
     """Ingest one report: 201 for a new revision, 200 when identical to the current one."""
-    result = reports.ingest(session, decode_json(raw), strict)
-    body = to_read(reports.read(session, result)) | {"status": result.status}
-    return JSONResponse(body, status_code=200 if result.status == "unchanged" else 201)
+    item = ingest.ingest_one(session, decode_json(raw), strict)
+    assert item.report is not None and item.revision is not None
+    body = to_read(reports.read(session, item.report, item.revision)) | {"status": item.status}
+    return JSONResponse(body, status_code=200 if item.status == "unchanged" else 201)
 
 
 def _batch_items(raw: bytes, ndjson: bool, max_items: int) -> list[Any]:
@@ -171,17 +172,26 @@ def create_reports_batch(
     """Ingest many reports (a JSON array or NDJSON); each item succeeds or fails alone."""
     ndjson = media_type(request) in NDJSON_TYPES
     bodies = _batch_items(raw, ndjson, settings.max_batch_items)
-    items = reports.ingest_batch(session, bodies, strict)
-    rejected = [item for item in items if item.status == "rejected"]
+    items = ingest.ingest_many(session, bodies, strict)
+    rejected = [
+        {"index": item.index, "problem": ingest.problem_dict(item.problem)}
+        for item in items
+        if item.problem is not None
+    ]
     if atomic and rejected:
         raise BatchRejected(
             f"{len(rejected)} of {len(items)} item(s) rejected; nothing was stored (atomic=true)",
-            items=[{"index": item.index, "problem": item.problem} for item in rejected],
+            items=rejected,
         )
     return BatchRead(
         items=[
-            BatchItemRead(index=i.index, status=i.status, revision=i.revision, problem=i.problem)
-            for i in items
+            BatchItemRead(
+                index=item.index,
+                status=item.status,
+                revision=item.revision.number if item.revision else None,
+                problem=ingest.problem_dict(item.problem) if item.problem else None,
+            )
+            for item in items
         ]
     )
 

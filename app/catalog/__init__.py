@@ -76,6 +76,21 @@ def get(key: str) -> Metric | None:
     return metrics().get(key)
 
 
+def ratio_part_key(key: str, part: str) -> str:
+    """The internal metric summing a ratio's numerator or denominator (never in the API)."""
+    return f"{key}#{part}"
+
+
+def internal_keys() -> list[str]:
+    """Metric keys the database needs besides the catalog: the parts of every ratio."""
+    return [
+        ratio_part_key(m.key, part)
+        for m in metrics().values()
+        if m.aggregation == "ratio"
+        for part in ("numerator", "denominator")
+    ]
+
+
 def derived_metrics(report_format: str) -> list[Metric]:
     """Metrics computed from others in this format (their terms are never derived)."""
     return [m for m in metrics().values() if m.is_derived_in(report_format)]

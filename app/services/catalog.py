@@ -12,7 +12,8 @@ from app.errors import NotFound
 def sync_metrics(session: Session) -> None:
     """Give every catalog key an id; ids are never reused, keys never deleted."""
     known = set(session.scalars(select(models.Metric.key)))
-    session.add_all(models.Metric(key=key) for key in catalog.metrics() if key not in known)
+    keys = [*catalog.metrics(), *catalog.internal_keys()]
+    session.add_all(models.Metric(key=key) for key in keys if key not in known)
     session.flush()
 
 

@@ -24,6 +24,7 @@ from app import models
 from app.db import insert_for
 from app.errors import InvalidRequest, NotFound
 from app.schemas.jurisdictions import JurisdictionBulk
+from app.services import hierarchy
 
 # A hierarchy is at most province > prefecture > county > township > department; the bound
 # also stops a recursive query should bad data ever form a cycle.
@@ -158,7 +159,63 @@ def list_query(
     return query
 
 
-def _check_bulk(payload: JurisdictionBulk, known: dict[str, int]) -> None:
+@dataclass(frozen=True)
+class _PayloadEdge:
+    """An edge as posted: a `parent` shorthand or an item of `edges`, and where it is."""
+
+    pointer: str
+    child: str
+    parent: str
+    valid_from: int | None
+    valid_to: int | None
+
+
+def _payload_edges(payload: JurisdictionBulk) -> list[_PayloadEdge]:
+    shorthand = [
+        _PayloadEdge(
+            f"/jurisdictions/{i}/parent", item.code, item.parent, item.valid_from, item.valid_to
+        )
+        for i, item in enumerate(payload.jurisdictions)
+        if item.parent is not None
+    ]
+    explicit = [
+        _PayloadEdge(f"/edges/{i}", e.child, e.parent, e.valid_from, e.valid_to)
+        for i, e in enumerate(payload.edges)
+    ]
+    return shorthand + explicit
+
+
+def _years(valid_from: int | None, valid_to: int | None) -> tuple[int, int]:
+    return (
+        OPEN_FROM if valid_from is None else valid_from,
+        OPEN_TO if valid_to is None else valid_to,
+    )
+
+
+def _overlaps(spans: Iterable[tuple[Any, int, int, Any]]) -> dict[Any, tuple[Any, int]]:
+    """Tags of the (key, lo, hi, tag) spans that share a year with another span of their key,
+    each with that key and the first shared year."""
+    found: dict[Any, tuple[Any, int]] = {}
+    reach: tuple[Any, int, Any] | None = None  # key, the furthest end so far, and its span
+    for key, lo, hi, tag in sorted(spans, key=lambda span: (span[0], span[1])):
+        if reach is not None and reach[0] == key and lo <= reach[1]:
+            found.setdefault(reach[2], (key, lo))
+            found.setdefault(tag, (key, lo))
+        if reach is None or reach[0] != key or hi > reach[1]:
+            reach = (key, hi, tag)
+    return found
+
+
+def _overlap_detail(child: str, year: int) -> str:
+    return (
+        f"jurisdiction {child!r} would have two parents in {year}; the edges of one body "
+        "must not overlap"
+    )
+
+
+def _check_bulk(
+    payload: JurisdictionBulk, edges: list[_PayloadEdge], known: dict[str, int]
+) -> None:
     errors: list[dict[str, str]] = []
     in_payload: dict[str, int] = {}
     for i, item in enumerate(payload.jurisdictions):
@@ -193,9 +250,31 @@ def _check_bulk(payload: JurisdictionBulk, known: dict[str, int]) -> None:
             errors.append(
                 {"pointer": f"/edges/{i}/parent", "detail": "a body cannot be its own parent"}
             )
+    # Checked here as well as after writing: two posted edges with one (child, valid_from)
+    # would otherwise be one upserted row (the last wins) instead of an error.
+    overlapping = _overlaps(
+        (e.child, *_years(e.valid_from, e.valid_to), e.pointer)
+        for e in edges
+        if e.child != e.parent
+    )
+    for e in edges:
+        if e.pointer in overlapping:
+            errors.append(
+                {"pointer": e.pointer, "detail": _overlap_detail(*overlapping[e.pointer])}
+            )
+    seen_successions: dict[tuple[str, str, int], int] = {}
     for i, succession in enumerate(payload.successions):
         need(succession.predecessor, f"/successions/{i}/predecessor")
         need(succession.successor, f"/successions/{i}/successor")
+        key = (succession.predecessor, succession.successor, succession.year)
+        if key in seen_successions:
+            errors.append(
+                {
+                    "pointer": f"/successions/{i}",
+                    "detail": f"also at /successions/{seen_successions[key]}",
+                }
+            )
+        seen_successions.setdefault(key, i)
     if errors:
         raise InvalidRequest(
             f"{len(errors)} problem(s) in the jurisdictions payload", errors=errors
@@ -213,75 +292,76 @@ def _code_ids(session: Session, codes: Iterable[str]) -> dict[str, int]:
     return ids
 
 
-def _chunks(rows: list[dict[str, Any]], size: int = 2000) -> Iterable[list[dict[str, Any]]]:
+def _chunks(rows: list[Any], size: int = 5000) -> Iterable[list[Any]]:
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
 
 
-def _check_overlaps(session: Session, child_ids: set[int]) -> None:
+def _check_overlaps(session: Session, edges: list[_PayloadEdge], ids: dict[str, int]) -> None:
     """A body has one parent in any year; otherwise roll-ups would count it twice."""
     edge = models.JurisdictionEdge
-    ids = sorted(child_ids)
     rows: list[Any] = []
-    for start in range(0, len(ids), 5000):
+    for chunk in _chunks(sorted({ids[e.child] for e in edges})):
         rows += session.execute(
-            select(edge.child_id, edge.valid_from, edge.valid_to)
-            .where(edge.child_id.in_(ids[start : start + 5000]))
-            .order_by(edge.child_id, edge.valid_from.nulls_first())
+            select(edge.child_id, edge.valid_from, edge.valid_to, edge.id).where(
+                edge.child_id.in_(chunk)
+            )
         ).all()
-    previous: tuple[int, int] | None = None
-    for child_id, start, end in rows:
-        lo, hi = start if start is not None else OPEN_FROM, end if end is not None else OPEN_TO
-        if previous and previous[0] == child_id and lo <= previous[1]:
-            code = session.scalar(
-                select(models.Jurisdiction.code).where(models.Jurisdiction.id == child_id)
-            )
-            raise InvalidRequest(
-                f"jurisdiction {code!r} would have two parents in year {lo}; edges of one "
-                "body must not overlap",
-                errors=[{"pointer": "/edges", "detail": f"overlapping edges for {code!r}"}],
-            )
-        previous = (child_id, hi)
+    found = _overlaps((child, *_years(start, end), id_) for child, start, end, id_ in rows)
+    first_shared: dict[int, int] = {}
+    for child, year in found.values():
+        first_shared[child] = min(year, first_shared.get(child, year))
+    errors = [
+        {"pointer": e.pointer, "detail": _overlap_detail(e.child, first_shared[ids[e.child]])}
+        for e in edges
+        if ids[e.child] in first_shared
+    ]
+    if errors:
+        raise InvalidRequest(
+            f"{len(errors)} posted edge(s) would give a body two parents at once", errors=errors
+        )
+
+
+def _upsert(
+    session: Session, table: Any, rows: list[dict[str, Any]], key: list[str], update: list[str]
+) -> None:
+    """INSERT … ON CONFLICT DO UPDATE of many rows, compiled once and sent as executemany
+    (one multi-row VALUES statement per chunk took ~20 s to compile for the registry)."""
+    if not rows:
+        return
+    statement = insert_for(session)(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=key, set_={column: statement.excluded[column] for column in update}
+    )
+    for chunk in _chunks(rows):
+        session.execute(statement, chunk)
 
 
 def bulk_upsert(session: Session, payload: JurisdictionBulk) -> BulkResult:
     """Insert or update bodies by code, edges by (child, valid_from), successions by key."""
-    insert = insert_for(session)
+    posted_edges = _payload_edges(payload)
     referenced = [item.code for item in payload.jurisdictions]
-    referenced += [item.parent for item in payload.jurisdictions if item.parent]
-    referenced += [c for edge in payload.edges for c in (edge.child, edge.parent)]
+    referenced += [c for e in posted_edges for c in (e.child, e.parent)]
     referenced += [c for s in payload.successions for c in (s.predecessor, s.successor)]
-    _check_bulk(payload, _code_ids(session, referenced))
+    _check_bulk(payload, posted_edges, _code_ids(session, referenced))
 
     rows = [item.model_dump(exclude={"parent"}) for item in payload.jurisdictions]
-    for chunk in _chunks(rows):
-        statement = insert(models.Jurisdiction).values(chunk)
-        session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["code"],
-                set_={
-                    c: statement.excluded[c] for c in ("name", "level", "valid_from", "valid_to")
-                },
-            )
-        )
+    _upsert(
+        session,
+        models.Jurisdiction.__table__,
+        rows,
+        ["code"],
+        ["name", "level", "valid_from", "valid_to"],
+    )
     ids = _code_ids(session, referenced)
     edges: list[dict[str, Any]] = [
-        {
-            "child_id": ids[item.code],
-            "parent_id": ids[item.parent],
-            "valid_from": item.valid_from,
-            "valid_to": item.valid_to,
-        }
-        for item in payload.jurisdictions
-        if item.parent
-    ] + [
         {
             "child_id": ids[e.child],
             "parent_id": ids[e.parent],
             "valid_from": e.valid_from,
             "valid_to": e.valid_to,
         }
-        for e in payload.edges
+        for e in posted_edges
     ]
     _upsert_edges(session, edges)
     successions = [
@@ -293,15 +373,16 @@ def bulk_upsert(session: Session, payload: JurisdictionBulk) -> BulkResult:
         }
         for s in payload.successions
     ]
-    for chunk in _chunks(successions):
-        statement = insert(models.Succession).values(chunk)
-        session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["predecessor_id", "successor_id", "year"],
-                set_={"kind": statement.excluded.kind},
-            )
-        )
-    _check_overlaps(session, {edge["child_id"] for edge in edges})
+    _upsert(
+        session,
+        models.Succession.__table__,
+        successions,
+        ["predecessor_id", "successor_id", "year"],
+        ["kind"],
+    )
+    _check_overlaps(session, posted_edges, ids)
+    # Aggregation reads the hierarchy from the closure: rebuilt here, in the same transaction.
+    hierarchy.rebuild(session)
     return BulkResult(len(rows), len(edges), len(successions))
 
 
@@ -310,18 +391,6 @@ def _upsert_edges(session: Session, edges: list[dict[str, Any]]) -> None:
     # open-started edge is replaced by deleting the child's open-started edge first.
     edge = models.JurisdictionEdge
     open_started = [e["child_id"] for e in edges if e["valid_from"] is None]
-    for start in range(0, len(open_started), 5000):
-        chunk = open_started[start : start + 5000]
+    for chunk in _chunks(open_started):
         session.execute(delete(edge).where(edge.child_id.in_(chunk), edge.valid_from.is_(None)))
-    insert = insert_for(session)
-    for chunk in _chunks(edges):
-        statement = insert(edge).values(chunk)
-        session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["child_id", "valid_from"],
-                set_={
-                    "parent_id": statement.excluded.parent_id,
-                    "valid_to": statement.excluded.valid_to,
-                },
-            )
-        )
+    _upsert(session, edge.__table__, edges, ["child_id", "valid_from"], ["parent_id", "valid_to"])

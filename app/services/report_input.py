@@ -2,7 +2,8 @@
 
 Pure functions over the decoded JSON; whether the jurisdiction exists is the caller's
 question (it needs the database). Numbers arrive as int or Decimal (the body is decoded with
-`parse_float=Decimal`), so 4068.21 is never a binary float on its way in.
+`parse_float=Decimal`), so 4068.21 is never a binary float on its way in; a float from a
+Python caller is taken by its shortest spelling (`repr`), which is what its JSON said.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import datetime as dt
 import difflib
 import hashlib
 import json
+import math
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -39,6 +42,7 @@ SECTION_FIELDS = {"problems", "improvements"}
 TEXT_LIMITS = {"title": 500, "source_url": 2000, "source_hash": 128, "parser_version": 40}
 SECTION_LIMIT = 100_000
 NOTE_LIMIT = 2000
+DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,24 @@ class Problems:
         self.items: list[dict[str, str]] = []
 
     def add(self, pointer: str, detail: str) -> None:
-        self.items.append({"pointer": pointer, "detail": detail})
+        # A field name may hold a lone surrogate, which no UTF-8 response can carry.
+        self.items.append({"pointer": _printable(pointer), "detail": _printable(detail)})
+
+
+def _printable(text: str) -> str:
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _text_problem(value: str) -> str | None:
+    """Why `value` cannot be stored as text, if it cannot (both databases need valid UTF-8;
+    PostgreSQL refuses NUL)."""
+    if "\x00" in value:
+        return "must not contain NUL (\\u0000) characters"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "must be valid Unicode (it holds a lone surrogate)"
+    return None
 
 
 def _text(body: dict[str, Any], name: str, limit: int, problems: Problems, at: str) -> str | None:
@@ -111,6 +132,10 @@ def _text(body: dict[str, Any], name: str, limit: int, problems: Problems, at: s
         return None
     if len(value) > limit:
         problems.add(f"{at}/{name}", f"{name} is longer than {limit} characters")
+        return None
+    bad = _text_problem(value)
+    if bad:
+        problems.add(f"{at}/{name}", f"{name} {bad}")
         return None
     return value
 
@@ -155,15 +180,19 @@ def _date(body: dict[str, Any], problems: Problems) -> dt.date | None:
     value = body.get("published_on")
     if value is None:
         return None
-    try:
-        return dt.date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        pass
+    # fromisoformat alone would also take 20100301 and 2010-W09-1; the API promises YYYY-MM-DD.
+    if isinstance(value, str) and DATE_PATTERN.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
     problems.add("/published_on", "published_on must be a date, YYYY-MM-DD")
     return None
 
 
 def _number(raw: Any, metric: catalog.Metric | None, problems: Problems, at: str) -> Decimal | None:
+    if isinstance(raw, float) and math.isfinite(raw):
+        raw = Decimal(repr(raw))
     if isinstance(raw, bool) or not isinstance(raw, int | Decimal):
         problems.add(at, f"value must be a number, not {json.dumps(raw, default=str)}")
         return None
@@ -251,7 +280,9 @@ def _values(
 
 
 def _sections(body: dict[str, Any], problems: Problems) -> tuple[str | None, str | None]:
-    sections = body.get("sections") or {}
+    sections = body.get("sections")
+    if sections is None:
+        return None, None
     if not isinstance(sections, dict):
         problems.add("/sections", "sections must be an object {problems, improvements}")
         return None, None
@@ -272,6 +303,8 @@ def check(body: Any) -> tuple[ReportInput | None, list[dict[str, str]]]:
     code = body.get("jurisdiction")
     if not isinstance(code, str) or not code:
         problems.add("/jurisdiction", "jurisdiction must be a jurisdiction code (a string)")
+    elif bad := _text_problem(code):
+        problems.add("/jurisdiction", f"jurisdiction {bad}")
     year = _year(body, problems)
     report_format = _choice(body, "format", catalog.FORMATS, None, problems)
     scope = _choice(body, "scope", ("self", "aggregate"), "self", problems)

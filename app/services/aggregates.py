@@ -1,0 +1,412 @@
+"""Roll-ups along the hierarchy of a year, with coverage; read from the maintained tables.
+
+A group's value is the roll-up of its body: the facts of every body in its subtree in that
+year (its own included). `expected` counts those bodies, `reporting` those with a number for
+the metric. Ratios are recomputed from the summed numerators and denominators of the bodies
+that reported all their parts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, delete, func, insert, select, tuple_, update
+from sqlalchemy.orm import Session
+
+from app import catalog, models
+from app.errors import InvalidRequest
+from app.services import jurisdictions
+
+COUNTRY = "country"
+GROUP_LEVELS = ("province", "prefecture", "county", "township")
+
+
+@dataclass(frozen=True)
+class Group:
+    id: int | None  # None: the whole country
+    code: str | None
+    name: str
+    level: str
+
+
+@dataclass
+class Cell:
+    """One group × metric: the computed value and its coverage."""
+
+    value: Decimal | None = None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    expected: int = 0
+    reporting: int = 0
+    revised: int = 0
+    missing: list[str] = field(default_factory=list)
+    reported: Decimal | None = None
+    has_aggregate_report: bool = False
+
+    @property
+    def missing_count(self) -> int:
+        return max(self.expected - self.reporting, 0)
+
+    @property
+    def difference(self) -> Decimal | None:
+        if self.reported is None or self.value is None:
+            return None
+        return self.reported - self.value
+
+
+@dataclass
+class Aggregate:
+    year: int
+    within: Group
+    by: str | None
+    metrics: list[str]
+    groups: list[Group]
+    cells: dict[tuple[int | None, str], Cell]
+
+
+def check_metrics(keys: Sequence[str]) -> list[catalog.Metric]:
+    """The metrics asked for; unknown and `none` metrics are refused naming the metric."""
+    if not keys:
+        raise InvalidRequest(
+            "Give at least one metric", errors=[{"pointer": "query:metric", "detail": "required"}]
+        )
+    errors = []
+    found = []
+    for key in dict.fromkeys(keys):
+        metric = catalog.get(key)
+        if metric is None:
+            errors.append({"pointer": "query:metric", "detail": f"unknown metric {key!r}"})
+        elif metric.aggregation == "none":
+            errors.append(
+                {
+                    "pointer": "query:metric",
+                    "detail": f"{key} does not aggregate (aggregation none): adding it across "
+                    "bodies would count the same thing many times",
+                }
+            )
+        else:
+            found.append(metric)
+    if errors:
+        raise InvalidRequest("; ".join(e["detail"] for e in errors), errors=errors)
+    return found
+
+
+def stored_keys(metric: catalog.Metric) -> list[str]:
+    """The fact metrics a catalog metric is read from."""
+    if metric.aggregation == "ratio":
+        return [catalog.ratio_part_key(metric.key, p) for p in ("numerator", "denominator")]
+    return [metric.key]
+
+
+def _group(body: models.Jurisdiction) -> Group:
+    return Group(body.id, body.code, body.name, body.level)
+
+
+COUNTRY_GROUP = Group(None, None, "全国", COUNTRY)
+
+
+def resolve_within(session: Session, code: str | None) -> Group:
+    return COUNTRY_GROUP if code is None else _group(jurisdictions.get(session, code))
+
+
+def groups_of(session: Session, within: Group, by: str | None, year: int) -> list[Group]:
+    """`within` itself, or the bodies of level `by` under it in `year`, by code."""
+    if by is None:
+        return [within]
+    body = models.Jurisdiction
+    query = select(body).where(body.level == by).order_by(body.code)
+    if within.id is None:
+        query = query.where(jurisdictions.valid_in(year, body.valid_from, body.valid_to))
+    else:
+        closure = models.Closure
+        query = query.join(closure, closure.descendant_id == body.id).where(
+            closure.ancestor_id == within.id, closure.lo <= year, closure.hi >= year
+        )
+    return [_group(b) for b in session.scalars(query)]
+
+
+def _province_ids(session: Session, year: int) -> list[int]:
+    body = models.Jurisdiction
+    return list(
+        session.scalars(
+            select(body.id).where(
+                body.level == "province",
+                jurisdictions.valid_in(year, body.valid_from, body.valid_to),
+            )
+        )
+    )
+
+
+def _members(session: Session, groups: list[Group], year: int) -> dict[int | None, list[int]]:
+    """The roll-up rows that make each group: its own body, or all provinces for the country."""
+    return {g.id: (_province_ids(session, year) if g.id is None else [g.id]) for g in groups}
+
+
+def rollup_values(
+    session: Session, ancestor_ids: Iterable[int], year: int, metric_ids: Iterable[int]
+) -> dict[tuple[int, int], tuple[Decimal, int, int]]:
+    rollup = models.Rollup
+    rows = session.execute(
+        select(
+            rollup.ancestor_id, rollup.metric_id, rollup.value, rollup.reporting, rollup.revised
+        ).where(
+            rollup.year == year,
+            rollup.metric_id.in_(list(metric_ids)),
+            rollup.ancestor_id.in_(list(ancestor_ids)),
+        )
+    )
+    return {(a, m): (v, r, rv) for a, m, v, r, rv in rows}
+
+
+def subtree_sizes(session: Session, ancestor_ids: Iterable[int], year: int) -> dict[int, int]:
+    size = models.SubtreeSize
+    rows = session.execute(
+        select(size.ancestor_id, size.bodies).where(
+            size.ancestor_id.in_(list(ancestor_ids)), size.lo <= year, size.hi >= year
+        )
+    )
+    return {a: n for a, n in rows}
+
+
+def _missing(
+    session: Session, members: dict[int | None, list[int]], year: int, metric_id: int, cap: int
+) -> dict[int | None, list[str]]:
+    """Up to `cap` codes per group of bodies without a number for the metric, by code."""
+    closure, fact, body = models.Closure, models.Fact, models.Jurisdiction
+    owner = {member: group for group, ids in members.items() for member in ids}
+    rank = func.row_number().over(partition_by=closure.ancestor_id, order_by=body.code)
+    absent = (
+        select(closure.ancestor_id, body.code, rank.label("rank"))
+        .join(body, body.id == closure.descendant_id)
+        .where(
+            closure.ancestor_id.in_(list(owner)),
+            closure.lo <= year,
+            closure.hi >= year,
+            ~select(fact.jurisdiction_id)
+            .where(
+                fact.year == year,
+                fact.metric_id == metric_id,
+                fact.jurisdiction_id == closure.descendant_id,
+            )
+            .exists(),
+        )
+        .subquery()
+    )
+    rows = session.execute(
+        select(absent.c.ancestor_id, absent.c.code)
+        .where(absent.c.rank <= cap)
+        .order_by(absent.c.ancestor_id, absent.c.code)
+    )
+    found: dict[int | None, list[str]] = defaultdict(list)
+    for ancestor_id, code in rows:
+        found[owner[ancestor_id]].append(code)
+    for group, codes in found.items():
+        found[group] = sorted(codes)[:cap]
+    return found
+
+
+def aggregate(
+    session: Session,
+    keys: Sequence[str],
+    within_code: str | None,
+    year: int,
+    by: str | None,
+    missing_cap: int,
+) -> Aggregate:
+    """Every group × metric with value and coverage, as the hierarchy stood in `year`."""
+    metrics = check_metrics(keys)
+    within = resolve_within(session, within_code)
+    groups = groups_of(session, within, by, year)
+    cells = compute_cells(session, groups, metrics, year, missing_cap)
+    return Aggregate(year, within, by, [m.key for m in metrics], groups, cells)
+
+
+def compute_cells(
+    session: Session,
+    groups: list[Group],
+    metrics: list[catalog.Metric],
+    year: int,
+    missing_cap: int,
+) -> dict[tuple[int | None, str], Cell]:
+    from app.services import catalog as catalog_service
+
+    ids = catalog_service.metric_ids(session)
+    members = _members(session, groups, year)
+    all_members = {m for ms in members.values() for m in ms}
+    wanted = {ids[k] for metric in metrics for k in stored_keys(metric)}
+    sums = rollup_values(session, all_members, year, wanted)
+    sizes = subtree_sizes(session, all_members, year)
+    cells: dict[tuple[int | None, str], Cell] = {}
+    for group in groups:
+        for metric in metrics:
+            cells[(group.id, metric.key)] = _cell(metric, members[group.id], sums, sizes, ids)
+    if missing_cap > 0:
+        for metric in metrics:
+            incomplete = {
+                g.id: members[g.id] for g in groups if cells[(g.id, metric.key)].missing_count > 0
+            }
+            if incomplete:
+                found = _missing(
+                    session, incomplete, year, ids[stored_keys(metric)[0]], missing_cap
+                )
+                for group_id, codes in found.items():
+                    cells[(group_id, metric.key)].missing = codes
+    _add_reported(session, groups, metrics, year, cells)
+    return cells
+
+
+def _cell(
+    metric: catalog.Metric,
+    members: list[int],
+    sums: dict[tuple[int, int], tuple[Decimal, int, int]],
+    sizes: dict[int, int],
+    ids: dict[str, int],
+) -> Cell:
+    cell = Cell(expected=sum(sizes.get(m, 0) for m in members))
+    parts = []
+    for key in stored_keys(metric):
+        rows = [sums[(m, ids[key])] for m in members if (m, ids[key]) in sums]
+        total = sum((row[0] for row in rows), Decimal(0)) if rows else None
+        parts.append(total)
+        if key == stored_keys(metric)[0]:
+            cell.reporting = sum(row[1] for row in rows)
+            cell.revised = sum(row[2] for row in rows)
+    if metric.aggregation == "ratio":
+        cell.numerator, cell.denominator = parts
+        if cell.numerator is not None and cell.denominator:
+            cell.value = cell.numerator / cell.denominator
+    else:
+        cell.value = parts[0]
+    return cell
+
+
+def _add_reported(
+    session: Session,
+    groups: list[Group],
+    metrics: list[catalog.Metric],
+    year: int,
+    cells: dict[tuple[int | None, str], Cell],
+) -> None:
+    """The totals printed in the groups' own aggregate-scope reports, where there are any."""
+    group_ids = [g.id for g in groups if g.id is not None]
+    if not group_ids:
+        return
+    printed = aggregate_report_numbers(session, {(g, year) for g in group_ids})
+    for (group_id, _year), numbers in printed.items():
+        for metric in metrics:
+            cell = cells[(group_id, metric.key)]
+            cell.has_aggregate_report = True
+            cell.reported = metric_value(metric, numbers)
+
+
+def metric_value(metric: catalog.Metric, numbers: dict[str, Decimal]) -> Decimal | None:
+    """A metric's value within one report's numbers; ratios from their parts."""
+    if metric.aggregation != "ratio":
+        return numbers.get(metric.key)
+    terms = {**metric.numerator, **metric.denominator}
+    if not all(t in numbers for t in terms):
+        return None
+    numerator = sum((c * numbers[t] for t, c in metric.numerator.items()), Decimal(0))
+    denominator = sum((c * numbers[t] for t, c in metric.denominator.items()), Decimal(0))
+    return numerator / denominator if denominator else None
+
+
+def aggregate_report_numbers(
+    session: Session, pairs: set[tuple[int, int]]
+) -> dict[tuple[int, int], dict[str, Decimal]]:
+    """The numbers of the current aggregate-scope revisions of (body, year) pairs."""
+    if not pairs:
+        return {}
+    report, revision = models.Report, models.ReportRevision
+    value, metric = models.ReportValue, models.Metric
+    rows = session.execute(
+        select(report.jurisdiction_id, report.year, metric.key, value.value)
+        .join(revision, (revision.report_id == report.id) & (revision.number == report.revision))
+        .join(value, value.revision_id == revision.id)
+        .join(metric, metric.id == value.metric_id)
+        .where(
+            report.scope == "aggregate",
+            tuple_(report.jurisdiction_id, report.year).in_(sorted(pairs)),
+            value.value.is_not(None),
+        )
+    )
+    found: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(dict)
+    for body_id, year, key, number in rows:
+        if number is not None:
+            found[(body_id, year)][key] = number
+    return found
+
+
+MATCHES_CHILDREN = "aggregate.matches_children"
+
+
+def recheck_aggregate_reports(
+    session: Session, pairs: set[tuple[int, int]], ids: dict[str, int]
+) -> None:
+    """Replace the `aggregate.matches_children` findings of the aggregate reports at `pairs`."""
+    printed = aggregate_report_numbers(session, pairs)
+    if not printed:
+        return
+    report, revision = models.Report, models.ReportRevision
+    revisions = {
+        (r.jurisdiction_id, r.year): rev
+        for r, rev in session.execute(
+            select(report, revision)
+            .join(
+                revision, (revision.report_id == report.id) & (revision.number == report.revision)
+            )
+            .where(
+                report.scope == "aggregate",
+                tuple_(report.jurisdiction_id, report.year).in_(sorted(printed)),
+            )
+        )
+    }
+    for (body_id, year), numbers in printed.items():
+        current = revisions[(body_id, year)]
+        keys = [k for k in numbers if (m := catalog.get(k)) and m.aggregation == "sum"]
+        sums = rollup_values(session, [body_id], year, [ids[k] for k in keys])
+        findings = []
+        for key in keys:
+            computed = sums.get((body_id, ids[key]))
+            if computed is None or computed[0] == numbers[key]:
+                continue
+            findings.append(
+                {
+                    "revision_id": current.id,
+                    "rule": MATCHES_CHILDREN,
+                    "severity": "warning",
+                    "metrics": [key],
+                    "expected": computed[0],
+                    "actual": numbers[key],
+                    "message": (
+                        f"{key}: the aggregate report says {numbers[key]}, the {computed[1]} "
+                        f"reporting bodies of its subtree add up to {computed[0]}"
+                    ),
+                }
+            )
+        _replace_findings(session, current, findings)
+
+
+def _replace_findings(
+    session: Session, current: models.ReportRevision, findings: list[dict[str, Any]]
+) -> None:
+    finding = models.Finding
+    result = session.execute(
+        delete(finding)
+        .where(finding.revision_id == current.id, finding.rule == MATCHES_CHILDREN)
+        .execution_options(synchronize_session=False)
+    )
+    removed = cast(CursorResult[Any], result).rowcount
+    if findings:
+        session.execute(insert(finding), findings)
+    if removed or findings:
+        session.execute(
+            update(models.ReportRevision)
+            .where(models.ReportRevision.id == current.id)
+            .values(warning_count=models.ReportRevision.warning_count - removed + len(findings))
+            .execution_options(synchronize_session=False)
+        )

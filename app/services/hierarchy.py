@@ -1,0 +1,182 @@
+"""The dated hierarchy as tables that aggregation reads: closure, subtree sizes, roll-ups.
+
+The closure holds every (ancestor, descendant) pair with the years in which it holds, so
+"the subtree of X in year Y" is one indexed range read. It is rebuilt whole when edges or
+bodies change (rare, and cheap next to a national roll-up); the roll-ups of the years that
+have facts are then rebuilt from the facts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import pairwise
+from typing import Any
+
+from sqlalchemy import case, delete, func, insert, literal, select, text
+from sqlalchemy.orm import Session
+
+from app import models
+from app.db import Base, insert_for
+
+OPEN_FROM, OPEN_TO = 0, 9999
+MAX_DEPTH = 8
+HIERARCHY_VERSION = "hierarchy_version"
+
+
+def _greatest(*values: Any) -> Any:
+    result = values[0]
+    for value in values[1:]:
+        result = case((value > result, value), else_=result)
+    return result
+
+
+def _least(*values: Any) -> Any:
+    result = values[0]
+    for value in values[1:]:
+        result = case((value < result, value), else_=result)
+    return result
+
+
+def _closure_select() -> Any:
+    body, edge = models.Jurisdiction, models.JurisdictionEdge
+    start = func.coalesce(body.valid_from, OPEN_FROM)
+    end = func.coalesce(body.valid_to, OPEN_TO)
+    pairs = select(
+        body.id.label("ancestor_id"),
+        body.id.label("descendant_id"),
+        start.label("lo"),
+        end.label("hi"),
+        literal(0).label("depth"),
+    ).cte("pairs", recursive=True)
+    child = models.Jurisdiction.__table__.alias("child")
+    lo = _greatest(
+        pairs.c.lo,
+        func.coalesce(edge.valid_from, OPEN_FROM),
+        func.coalesce(child.c.valid_from, OPEN_FROM),
+    )
+    hi = _least(
+        pairs.c.hi, func.coalesce(edge.valid_to, OPEN_TO), func.coalesce(child.c.valid_to, OPEN_TO)
+    )
+    step = (
+        select(pairs.c.ancestor_id, edge.child_id, lo, hi, pairs.c.depth + 1)
+        .join(edge, edge.parent_id == pairs.c.descendant_id)
+        .join(child, child.c.id == edge.child_id)
+        .where(lo <= hi, pairs.c.depth < MAX_DEPTH)
+    )
+    pairs = pairs.union_all(step)
+    bounded = (pairs.c.lo > OPEN_FROM) | (pairs.c.hi < OPEN_TO)
+    return select(
+        pairs.c.ancestor_id,
+        pairs.c.descendant_id,
+        pairs.c.lo,
+        pairs.c.hi,
+        pairs.c.depth,
+        bounded,
+    )
+
+
+def rebuild(session: Session) -> None:
+    """Rebuild the closure, the subtree sizes and the roll-ups after a hierarchy change."""
+    session.execute(delete(models.Closure))
+    columns = ["ancestor_id", "descendant_id", "lo", "hi", "depth", "bounded"]
+    session.execute(insert(models.Closure).from_select(columns, _closure_select()))
+    _analyze(session, models.Closure)
+    _rebuild_sizes(session)
+    _analyze(session, models.SubtreeSize)
+    rebuild_rollups(session)
+    _bump_version(session)
+
+
+def _analyze(session: Session, model: type[Base]) -> None:
+    # Fresh statistics, or PostgreSQL plans the next queries for an empty table.
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"ANALYZE {model.__tablename__}"))
+
+
+def _rebuild_sizes(session: Session) -> None:
+    closure = models.Closure
+    session.execute(delete(models.SubtreeSize))
+    steps: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for ancestor, lo, hi in session.execute(select(closure.ancestor_id, closure.lo, closure.hi)):
+        steps[ancestor][lo] += 1
+        steps[ancestor][hi + 1] -= 1
+    rows = [
+        {"ancestor_id": ancestor, "lo": lo, "hi": hi, "bodies": bodies}
+        for ancestor, changes in steps.items()
+        for lo, hi, bodies in _constant_runs(changes)
+    ]
+    for start in range(0, len(rows), 5000):
+        session.execute(insert(models.SubtreeSize), rows[start : start + 5000])
+
+
+def _constant_runs(changes: dict[int, int]) -> list[tuple[int, int, int]]:
+    """The (lo, hi, count) runs of a count that changes by `changes[year]` at each year."""
+    runs = []
+    count = 0
+    points = sorted(changes)
+    for here, following in pairwise(points):
+        count += changes[here]
+        if count:
+            runs.append((here, following - 1, count))
+    return runs
+
+
+def rebuild_rollups(session: Session) -> None:
+    """Roll-ups recomputed from the facts: the definition that maintenance must match."""
+    fact, closure = models.Fact, models.Closure
+    session.execute(delete(models.Rollup))
+    sums = (
+        select(
+            fact.year,
+            fact.metric_id,
+            closure.ancestor_id,
+            func.sum(fact.value),
+            func.count(),
+            func.sum(case((fact.revised, 1), else_=0)),
+        )
+        .join(
+            closure,
+            (closure.descendant_id == fact.jurisdiction_id)
+            & (closure.lo <= fact.year)
+            & (closure.hi >= fact.year),
+        )
+        .group_by(fact.year, fact.metric_id, closure.ancestor_id)
+    )
+    columns = ["year", "metric_id", "ancestor_id", "value", "reporting", "revised"]
+    session.execute(insert(models.Rollup).from_select(columns, sums))
+
+
+def _bump_version(session: Session) -> None:
+    state = models.ServiceState
+    statement = insert_for(session)(state).values(key=HIERARCHY_VERSION, value=1)
+    session.execute(
+        statement.on_conflict_do_update(index_elements=["key"], set_={"value": state.value + 1})
+    )
+
+
+def version(session: Session) -> int:
+    found = session.scalar(
+        select(models.ServiceState.value).where(models.ServiceState.key == HIERARCHY_VERSION)
+    )
+    return found or 0
+
+
+def ancestors(session: Session, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], list[int]]:
+    """For each (body, year), the ids of the body and everything above it in that year."""
+    closure = models.Closure
+    years: dict[int, set[int]] = {}
+    for body, year in pairs:
+        years.setdefault(body, set()).add(year)
+    bodies = sorted(years)
+    found: dict[tuple[int, int], list[int]] = {pair: [] for pair in pairs}
+    for start in range(0, len(bodies), 5000):
+        rows = session.execute(
+            select(closure.descendant_id, closure.ancestor_id, closure.lo, closure.hi).where(
+                closure.descendant_id.in_(bodies[start : start + 5000])
+            )
+        )
+        for body, ancestor, lo, hi in rows:
+            for year in years[body]:
+                if lo <= year <= hi:
+                    found[(body, year)].append(ancestor)
+    return found

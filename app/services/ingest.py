@@ -1,0 +1,526 @@
+"""Storing reports, many at a time: a few set-based statements per batch, not per value.
+
+One report is a batch of one. Every item is checked before anything is written, so a
+rejected item leaves no trace; the accepted ones are written together: revisions, values,
+findings, then the facts and the roll-ups of every ancestor, by difference.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+from sqlalchemy import bindparam, delete, insert, select, tuple_
+from sqlalchemy.orm import Session
+
+from app import catalog, models, rules
+from app.db import Base, insert_for
+from app.errors import InconsistentReport, InvalidReport, ProblemError
+from app.schemas.common import as_number
+from app.services import catalog as catalog_service
+from app.services import hierarchy
+from app.services.report_input import ReportInput, ValueInput, check
+
+Status = Literal["created", "revised", "unchanged", "rejected"]
+Key = tuple[int, int, str]  # (jurisdiction id, year, scope)
+CHUNK = 2000
+
+
+@dataclass
+class Item:
+    """One posted report on its way through the batch."""
+
+    index: int
+    report_in: ReportInput | None = None
+    body_id: int = 0
+    status: Status = "rejected"
+    problem: ProblemError | None = None
+    report: models.Report | None = None
+    revision: models.ReportRevision | None = None
+    values: list[ValueInput] = field(default_factory=list)
+    findings: list[rules.Finding] = field(default_factory=list)
+
+    @property
+    def key(self) -> Key:
+        assert self.report_in is not None
+        return (self.body_id, self.report_in.year, self.report_in.scope)
+
+
+def ingest_many(session: Session, bodies: Sequence[Any], strict: bool = False) -> list[Item]:
+    """Check and store `bodies` (decoded JSON, or a ProblemError for an undecodable one)."""
+    items = _checked(session, bodies)
+    # The same report twice in one batch: later occurrences are stored in later rounds, so
+    # each sees the one before it as the current revision.
+    rounds: list[list[Item]] = []
+    seen: dict[Key, int] = defaultdict(int)
+    for item in items:
+        if item.problem is None:
+            occurrence = seen[item.key]
+            seen[item.key] += 1
+            if occurrence == len(rounds):
+                rounds.append([])
+            rounds[occurrence].append(item)
+    ids = catalog_service.metric_ids(session)
+    for batch in rounds:
+        _store_round(session, batch, strict, ids)
+    return items
+
+
+def _checked(session: Session, bodies: Sequence[Any]) -> list[Item]:
+    items: list[Item] = []
+    codes = {
+        body["jurisdiction"]
+        for body in bodies
+        if isinstance(body, dict) and isinstance(body.get("jurisdiction"), str)
+    }
+    known = _jurisdiction_ids(session, codes)
+    for index, body in enumerate(bodies):
+        item = Item(index)
+        items.append(item)
+        if isinstance(body, ProblemError):
+            item.problem = body
+            continue
+        report_in, errors = check(body)
+        code = body.get("jurisdiction") if isinstance(body, dict) else None
+        if isinstance(code, str) and code and code not in known:
+            errors.insert(
+                0, {"pointer": "/jurisdiction", "detail": f"unknown jurisdiction {code!r}"}
+            )
+        if errors or report_in is None:
+            item.problem = InvalidReport(
+                f"{len(errors)} problem(s) in the report; nothing was stored", errors=errors
+            )
+            continue
+        item.report_in, item.body_id = report_in, known[report_in.jurisdiction]
+    return items
+
+
+def _jurisdiction_ids(session: Session, codes: Iterable[str]) -> dict[str, int]:
+    body = models.Jurisdiction
+    wanted = sorted(codes)
+    found: dict[str, int] = {}
+    for start in range(0, len(wanted), CHUNK):
+        rows = session.execute(
+            select(body.code, body.id).where(body.code.in_(wanted[start : start + CHUNK]))
+        )
+        found.update({code: id_ for code, id_ in rows})
+    return found
+
+
+def _store_round(session: Session, items: list[Item], strict: bool, ids: dict[str, int]) -> None:
+    reports = _lock_reports(session, [item.key for item in items])
+    hashes = _current_hashes(session, list(reports.values()))
+    changed: list[Item] = []
+    for item in items:
+        assert item.report_in is not None
+        item.report = reports[item.key]
+        current = hashes.get(item.report.id)
+        if current is not None and current[1] == item.report_in.content_hash():
+            item.status, item.revision = "unchanged", current[0]
+        else:
+            changed.append(item)
+    previous = _previous_numbers(session, changed)
+    accepted = [item for item in changed if _evaluate(item, previous, strict)]
+    if not accepted:
+        return
+    _write_revisions(session, accepted, ids)
+    self_items = [item for item in accepted if item.key[2] == "self"]
+    if self_items:
+        maintain_facts(session, self_items, ids)
+    check_aggregates(session, {(i.body_id, i.key[1]) for i in accepted}, ids)
+
+
+def _lock_reports(session: Session, keys: list[Key]) -> dict[Key, models.Report]:
+    """The report rows of `keys`, created where new, locked until commit (in id order).
+
+    On PostgreSQL a concurrent insert of the same key waits for the other transaction and
+    FOR UPDATE queues the rest; SQLite writers hold the database lock from BEGIN IMMEDIATE.
+    """
+    report = models.Report
+    rows = [{"jurisdiction_id": b, "year": y, "scope": s, "revision": 0} for b, y, s in keys]
+    for start in range(0, len(rows), CHUNK):
+        session.execute(
+            insert_for(session)(report)
+            .values(rows[start : start + CHUNK])
+            .on_conflict_do_nothing(index_elements=["jurisdiction_id", "year", "scope"])
+        )
+    found: dict[Key, models.Report] = {}
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start : start + CHUNK]
+        locked = session.scalars(
+            select(report)
+            .where(tuple_(report.jurisdiction_id, report.year, report.scope).in_(chunk))
+            .order_by(report.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        found.update({(r.jurisdiction_id, r.year, r.scope): r for r in locked})
+    return found
+
+
+def _current_hashes(
+    session: Session, reports: list[models.Report]
+) -> dict[int, tuple[models.ReportRevision, str]]:
+    revision = models.ReportRevision
+    keys = [(r.id, r.revision) for r in reports if r.revision > 0]
+    found: dict[int, tuple[models.ReportRevision, str]] = {}
+    for start in range(0, len(keys), CHUNK):
+        rows = session.scalars(
+            select(revision).where(
+                tuple_(revision.report_id, revision.number).in_(keys[start : start + CHUNK])
+            )
+        )
+        found.update({r.report_id: (r, r.content_hash) for r in rows})
+    return found
+
+
+def _previous_numbers(session: Session, items: list[Item]) -> dict[Key, dict[str, Decimal]]:
+    """Last year's numbers of each item's body and scope: from this batch, else stored."""
+    wanted = {(i.body_id, i.key[1] - 1, i.key[2]) for i in items}
+    found: dict[Key, dict[str, Decimal]] = defaultdict(dict)
+    report, revision = models.Report, models.ReportRevision
+    value, metric = models.ReportValue, models.Metric
+    wanted_list = sorted(wanted)
+    for start in range(0, len(wanted_list), CHUNK):
+        rows = session.execute(
+            select(report.jurisdiction_id, report.year, report.scope, metric.key, value.value)
+            .join(
+                revision, (revision.report_id == report.id) & (revision.number == report.revision)
+            )
+            .join(value, value.revision_id == revision.id)
+            .join(metric, metric.id == value.metric_id)
+            .where(
+                tuple_(report.jurisdiction_id, report.year, report.scope).in_(
+                    wanted_list[start : start + CHUNK]
+                ),
+                value.value.is_not(None),
+            )
+        )
+        for body_id, year, scope, key, number in rows:
+            if number is not None:
+                found[(body_id, year, scope)][key] = number
+    for item in items:  # a previous year posted in the same batch counts as stored
+        assert item.report_in is not None
+        found[item.key] = {v.metric: v.value for v in item.report_in.values if v.value is not None}
+    return found
+
+
+def _evaluate(item: Item, previous: Mapping[Key, dict[str, Decimal]], strict: bool) -> bool:
+    """Derive and run the rules; False when strict mode rejects the item."""
+    report_in = item.report_in
+    assert report_in is not None
+    derived = derive(report_in.format, report_in.values)
+    item.values = [*report_in.values, *derived]
+    numbers = {v.metric: v.value for v in item.values if v.value is not None}
+    derived_keys = frozenset(m.key for m in catalog.derived_metrics(report_in.format))
+    item.findings = rules.check_report(numbers, derived_keys)
+    last_year = previous.get((item.body_id, report_in.year - 1, report_in.scope))
+    if last_year:
+        item.findings += rules.check_against_previous(numbers, last_year)
+    errors = [f for f in item.findings if f.severity == "error"]
+    if strict and errors:
+        item.problem = InconsistentReport(
+            f"{len(errors)} error finding(s); nothing was stored (strict=true)",
+            findings=[finding_json(f) for f in item.findings],
+        )
+        return False
+    return True
+
+
+def derive(report_format: str, values: Sequence[ValueInput]) -> list[ValueInput]:
+    """Derived metrics of the format whose parts are all numbers (approximate if any part is)."""
+    numbers = {v.metric: v for v in values if v.value is not None}
+    derived: list[ValueInput] = []
+    for metric in catalog.derived_metrics(report_format):
+        if not all(term in numbers for term in metric.terms):
+            continue
+        parts = [(coefficient, numbers[term]) for term, coefficient in metric.terms.items()]
+        total = sum((c * (part.value or Decimal(0)) for c, part in parts), Decimal(0))
+        approximate = any(part.approximate for _, part in parts)
+        derived.append(ValueInput(metric.key, total, "reported", approximate))
+    return derived
+
+
+def _write_revisions(session: Session, items: list[Item], ids: dict[str, int]) -> None:
+    now = dt.datetime.now(dt.UTC)
+    revisions = []
+    for item in items:
+        assert item.report_in is not None and item.report is not None
+        errors = sum(f.severity == "error" for f in item.findings)
+        item.revision = models.ReportRevision(
+            report_id=item.report.id,
+            number=item.report.revision + 1,
+            format=item.report_in.format,
+            title=item.report_in.title,
+            published_on=item.report_in.published_on,
+            source_url=item.report_in.source_url,
+            source_hash=item.report_in.source_hash,
+            parser_version=item.report_in.parser_version,
+            problems=item.report_in.problems,
+            improvements=item.report_in.improvements,
+            content_hash=item.report_in.content_hash(),
+            error_count=errors,
+            warning_count=len(item.findings) - errors,
+            created_at=now,
+        )
+        revisions.append(item.revision)
+    session.add_all(revisions)
+    session.flush()
+    posted = {id(v) for item in items for v in item.report_in.values}  # type: ignore[union-attr]
+    values = [
+        {
+            "revision_id": item.revision.id,  # type: ignore[union-attr]
+            "metric_id": ids[v.metric],
+            "value": v.value,
+            "state": v.state,
+            "approximate": v.approximate,
+            "derived": id(v) not in posted,
+            "note": v.note,
+        }
+        for item in items
+        for v in item.values
+    ]
+    _insert(session, models.ReportValue, values)
+    findings = [
+        {"revision_id": item.revision.id, **finding_dict(f)}  # type: ignore[union-attr]
+        for item in items
+        for f in item.findings
+    ]
+    _insert(session, models.Finding, findings)
+    for item in items:
+        assert item.report is not None and item.revision is not None
+        item.status = "created" if item.revision.number == 1 else "revised"
+        item.report.revision = item.revision.number
+        item.report.updated_at = now
+    # The unit of work writes these as one executemany UPDATE.
+    session.flush()
+
+
+def finding_dict(finding: rules.Finding) -> dict[str, Any]:
+    return {
+        "rule": finding.rule,
+        "severity": finding.severity,
+        "metrics": list(finding.metrics),
+        "expected": finding.expected,
+        "actual": finding.actual,
+        "message": finding.message,
+    }
+
+
+def finding_json(finding: rules.Finding) -> dict[str, Any]:
+    return finding_dict(finding) | {
+        "expected": as_number(finding.expected),
+        "actual": as_number(finding.actual),
+    }
+
+
+def problem_dict(error: ProblemError) -> dict[str, Any]:
+    """A rejected item's problem, as a batch answer carries it."""
+    return {
+        "type": f"/problems/{error.slug}",
+        "title": error.title,
+        "status": error.status,
+        "detail": error.detail,
+        **error.extensions,
+    }
+
+
+def ingest_one(session: Session, body: Any, strict: bool = False) -> Item:
+    """Check and store one report; its problem is raised."""
+    [item] = ingest_many(session, [body], strict)
+    if item.problem is not None:
+        raise item.problem
+    return item
+
+
+def _insert(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> None:
+    for start in range(0, len(rows), 5 * CHUNK):
+        session.execute(insert(model), rows[start : start + 5 * CHUNK])
+
+
+def fact_numbers(values: Sequence[ValueInput]) -> dict[str, Decimal]:
+    """What a report contributes to the facts: its numbers, and its ratios' parts."""
+    numbers = {v.metric: v.value for v in values if v.value is not None}
+    for metric in catalog.metrics().values():
+        if metric.aggregation != "ratio":
+            continue
+        terms = {**metric.numerator, **metric.denominator}
+        if all(term in numbers for term in terms):
+            for part, combination in (
+                ("numerator", metric.numerator),
+                ("denominator", metric.denominator),
+            ):
+                numbers[catalog.ratio_part_key(metric.key, part)] = sum(
+                    (c * numbers[t] for t, c in combination.items()), Decimal(0)
+                )
+    return numbers
+
+
+def maintain_facts(session: Session, items: list[Item], ids: dict[str, int]) -> None:
+    """Replace the facts of each (body, year) and add the differences to every ancestor."""
+    pairs = {(item.body_id, item.key[1]) for item in items}
+    old = _facts_of(session, pairs)
+    first = _first_numbers(session, [i for i in items if i.revision and i.revision.number > 1])
+    new: dict[tuple[int, int], dict[int, tuple[Decimal, bool]]] = {}
+    for item in items:
+        numbers = fact_numbers(item.values)
+        original = first.get(item.report.id) if item.report else None
+        new[(item.body_id, item.key[1])] = {
+            ids[key]: (number, original is not None and original.get(key) != number)
+            for key, number in numbers.items()
+        }
+    _replace_facts(session, pairs, new)
+    deltas: dict[tuple[int, int], dict[int, tuple[Decimal, int, int]]] = {}
+    for pair in pairs:
+        before, after = old.get(pair, {}), new.get(pair, {})
+        changes = {}
+        for metric_id in before.keys() | after.keys():
+            old_value, old_revised = before.get(metric_id, (None, False))
+            new_value, new_revised = after.get(metric_id, (None, False))
+            if (old_value, old_revised) == (new_value, new_revised):
+                continue
+            changes[metric_id] = (
+                (new_value or Decimal(0)) - (old_value or Decimal(0)),
+                (new_value is not None) - (old_value is not None),
+                int(new_revised) - int(old_revised),
+            )
+        deltas[pair] = changes
+    _apply_deltas(session, deltas)
+
+
+def _facts_of(
+    session: Session, pairs: set[tuple[int, int]]
+) -> dict[tuple[int, int], dict[int, tuple[Decimal, bool]]]:
+    fact = models.Fact
+    found: dict[tuple[int, int], dict[int, tuple[Decimal, bool]]] = defaultdict(dict)
+    wanted = sorted(pairs)
+    for start in range(0, len(wanted), CHUNK):
+        rows = session.execute(
+            select(fact.jurisdiction_id, fact.year, fact.metric_id, fact.value, fact.revised).where(
+                tuple_(fact.jurisdiction_id, fact.year).in_(wanted[start : start + CHUNK])
+            )
+        )
+        for body_id, year, metric_id, value, revised in rows:
+            found[(body_id, year)][metric_id] = (value, revised)
+    return found
+
+
+def _first_numbers(session: Session, items: list[Item]) -> dict[int, dict[str, Decimal]]:
+    """The numbers of revision 1 of each item's report (for the `revised` flag)."""
+    report_ids = sorted({item.report.id for item in items if item.report})
+    if not report_ids:
+        return {}
+    revision, value, metric = models.ReportRevision, models.ReportValue, models.Metric
+    found: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for start in range(0, len(report_ids), CHUNK):
+        rows = session.execute(
+            select(revision.report_id, metric.key, value.value)
+            .join(value, value.revision_id == revision.id)
+            .join(metric, metric.id == value.metric_id)
+            .where(revision.report_id.in_(report_ids[start : start + CHUNK]), revision.number == 1)
+        )
+        for report_id, key, number in rows:
+            if number is not None:
+                found[report_id][key] = number
+    # Ratio parts of revision 1, so that a recomputed ratio counts as revised too.
+    for report_id, numbers in list(found.items()):
+        values = [ValueInput(k, v, "reported") for k, v in numbers.items()]
+        found[report_id] = fact_numbers(values)
+    for report_id in report_ids:
+        found.setdefault(report_id, {})
+    return found
+
+
+def _replace_facts(
+    session: Session,
+    pairs: set[tuple[int, int]],
+    new: dict[tuple[int, int], dict[int, tuple[Decimal, bool]]],
+) -> None:
+    fact = models.Fact
+    wanted = sorted(pairs)
+    for start in range(0, len(wanted), CHUNK):
+        session.execute(
+            delete(fact).where(
+                tuple_(fact.jurisdiction_id, fact.year).in_(wanted[start : start + CHUNK])
+            )
+        )
+    rows = [
+        {
+            "year": year,
+            "metric_id": metric_id,
+            "jurisdiction_id": body_id,
+            "value": value,
+            "revised": revised,
+        }
+        for (body_id, year), numbers in new.items()
+        for metric_id, (value, revised) in numbers.items()
+    ]
+    _insert(session, fact, rows)
+
+
+def _apply_deltas(
+    session: Session, deltas: dict[tuple[int, int], dict[int, tuple[Decimal, int, int]]]
+) -> None:
+    """Add each body's changes to the roll-ups of all its ancestors in that year."""
+    above = hierarchy.ancestors(session, {pair for pair, changes in deltas.items() if changes})
+    totals: dict[tuple[int, int, int], list[Any]] = {}
+    for (body_id, year), changes in deltas.items():
+        for ancestor in above.get((body_id, year), []):
+            for metric_id, (value, reporting, revised) in changes.items():
+                total = totals.setdefault((year, metric_id, ancestor), [Decimal(0), 0, 0])
+                total[0] += value
+                total[1] += reporting
+                total[2] += revised
+    if not totals:
+        return
+    rollup = models.Rollup
+    rows = [
+        {
+            "year": y,
+            "metric_id": m,
+            "ancestor_id": a,
+            "value": t[0],
+            "reporting": t[1],
+            "revised": t[2],
+        }
+        for (y, m, a), t in totals.items()
+    ]
+    for start in range(0, len(rows), CHUNK):
+        statement = insert_for(session)(rollup).values(rows[start : start + CHUNK])
+        session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["year", "metric_id", "ancestor_id"],
+                set_={
+                    "value": rollup.value + statement.excluded.value,
+                    "reporting": rollup.reporting + statement.excluded.reporting,
+                    "revised": rollup.revised + statement.excluded.revised,
+                },
+            )
+        )
+    emptied = [row for row in rows if row["reporting"] < 0]
+    if emptied:
+        session.execute(
+            delete(rollup)
+            .where(
+                rollup.year == bindparam("y"),
+                rollup.metric_id == bindparam("m"),
+                rollup.ancestor_id == bindparam("a"),
+                rollup.reporting == 0,
+            )
+            .execution_options(synchronize_session=False),
+            [{"y": r["year"], "m": r["metric_id"], "a": r["ancestor_id"]} for r in emptied],
+        )
+
+
+def check_aggregates(session: Session, pairs: set[tuple[int, int]], ids: dict[str, int]) -> None:
+    """Re-run `aggregate.matches_children` for aggregate reports at or above changed bodies."""
+    from app.services import aggregates
+
+    above = hierarchy.ancestors(session, pairs)
+    candidates = {(ancestor, year) for (_, year), found in above.items() for ancestor in found}
+    candidates |= pairs
+    aggregates.recheck_aggregate_reports(session, candidates, ids)
