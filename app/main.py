@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from app import __version__
 from app.api import health, v1
+from app.api.caching import NotModified, on_not_modified
 from app.config import Settings
 from app.db import make_engine
 from app.errors import install_handlers
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.database_url)
     install_handlers(app)
+    app.add_exception_handler(NotModified, on_not_modified)
     app.include_router(health.router)
     app.include_router(v1)
     app.openapi = lambda: openapi(app)  # type: ignore[method-assign]

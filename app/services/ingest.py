@@ -502,16 +502,14 @@ def _apply_deltas(
             )
         )
     emptied = [row for row in rows if row["reporting"] < 0]
-    if emptied:
-        session.execute(
-            delete(rollup)
-            .where(
+    if emptied:  # a roll-up nobody reports any more is no row, as in a rebuild
+        session.connection().execute(
+            delete(rollup).where(
                 rollup.year == bindparam("y"),
                 rollup.metric_id == bindparam("m"),
                 rollup.ancestor_id == bindparam("a"),
                 rollup.reporting == 0,
-            )
-            .execution_options(synchronize_session=False),
+            ),
             [{"y": r["year"], "m": r["metric_id"], "a": r["ancestor_id"]} for r in emptied],
         )
 

@@ -17,8 +17,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app import models
 from app.errors import NotFound
 from app.schemas.jurisdictions import JurisdictionBulk, JurisdictionIn
 from app.services import jurisdictions
@@ -90,11 +92,38 @@ def select(all_divisions: list[Division], within: str | None) -> list[Division]:
 
 
 def load(session: Session, within: str | None = None) -> jurisdictions.BulkResult:
-    """Upsert the registry (or the part of it under `within`) into the database."""
+    """Upsert the registry (or the part of it under `within`) into the database.
+
+    Names and levels are updated; a body that already has parent edges keeps them, so the
+    history recorded on top of the snapshot (a town moved in 2021: an edge to its old county
+    until 2020 and one to the new county from 2021) survives loading the registry again.
+    """
     chosen = select(divisions(), within)
+    placed = _with_edges(session, [d.code for d in chosen])
     payload = JurisdictionBulk(
         jurisdictions=[
-            JurisdictionIn(code=d.code, name=d.name, level=d.level, parent=d.parent) for d in chosen
+            JurisdictionIn(
+                code=d.code,
+                name=d.name,
+                level=d.level,
+                parent=None if d.code in placed else d.parent,
+            )
+            for d in chosen
         ]
     )
     return jurisdictions.bulk_upsert(session, payload)
+
+
+def _with_edges(session: Session, codes: list[str]) -> set[str]:
+    """The codes among `codes` of bodies stored with at least one parent edge."""
+    body, edge = models.Jurisdiction, models.JurisdictionEdge
+    found: set[str] = set()
+    for start in range(0, len(codes), 5000):
+        found.update(
+            session.scalars(
+                sa.select(body.code)
+                .where(body.code.in_(codes[start : start + 5000]))
+                .where(sa.exists().where(edge.child_id == body.id))
+            )
+        )
+    return found
