@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from app import models
 from tests.factories import count_rows
@@ -148,6 +148,8 @@ def test_reposting_the_same_payload_adds_no_rows(
     assert count_rows(engine, models.Jurisdiction) == 7
     assert count_rows(engine, models.JurisdictionEdge) == 7
     assert count_rows(engine, models.Succession) == 1
+    with engine.connect() as connection:
+        assert connection.scalar(select(models.Succession.kind)) == "other"
 
 
 def test_unknown_codes_are_rejected_with_a_pointer_for_each(
@@ -259,7 +261,7 @@ def test_overlapping_edges_of_one_child_in_a_payload_are_rejected_whole(
     assert pointers(response) == ["/edges/0", "/edges/1"]
     details = [error["detail"] for error in response.json()["errors"]]
     assert all(f"'{MOVED}' would have two parents in 2015" in detail for detail in details)
-    # The bodies were written before the check failed; the transaction was rolled back.
+    # Rejected whole: none of the four bodies was stored.
     assert count_rows(engine, models.Jurisdiction) == 0
     assert count_rows(engine, models.JurisdictionEdge) == 0
 
@@ -268,6 +270,7 @@ def test_an_edge_overlapping_a_stored_edge_is_rejected_and_the_stored_one_kept(
     moved: None, client: TestClient, auth: dict[str, str], engine: Engine
 ) -> None:
     # 丁县 hangs under 甲市 from the start, open-ended; a second parent from 2018 overlaps.
+    # Found only after writing: the write is rolled back.
     response = upsert(client, auth, edges=[edge(STAYS, CITY_B, 2018, None)])
     assert_invalid(response)
     assert pointers(response) == ["/edges/0"]

@@ -177,7 +177,7 @@ REPORT_FILTERS: list[tuple[dict[str, Any], list[tuple[str, int]]]] = [
     ({"has_findings": "false"}, [(QINGSHI, 2020), (YULIN, 2021), (JIAN, 2021)]),
     # 青石镇 is in 集安市 for its 2020 report and in 测试县 for its 2021 one.
     ({"within": JIAN}, [(TAISHANG, 2009), (QINGSHI, 2020), (YULIN, 2021), (JIAN, 2021)]),
-    ({"within": TEST_COUNTY}, [(QINGSHI, 2020)]),
+    ({"within": TEST_COUNTY}, [(QINGSHI, 2021)]),
     ({"within": TONGHUA}, ALL_REPORTS),
     ({"within": JIAN, "year": 2021}, [(YULIN, 2021), (JIAN, 2021)]),
     ({"within": TEST_COUNTY, "year": 2020}, []),
@@ -359,7 +359,7 @@ VALUE_FILTERS: list[tuple[dict[str, Any], list[tuple[str, int]]]] = [
     ({}, [(code, year) for code, year in ALL_REPORTS]),
     ({"jurisdiction": QINGSHI}, [(QINGSHI, 2020), (QINGSHI, 2021)]),
     ({"within": JIAN}, [(TAISHANG, 2009), (QINGSHI, 2020), (YULIN, 2021), (JIAN, 2021)]),
-    ({"within": TEST_COUNTY}, [(QINGSHI, 2020)]),
+    ({"within": TEST_COUNTY}, [(QINGSHI, 2021)]),
     ({"within": TONGHUA}, ALL_REPORTS),
     ({"within": JIAN, "year_from": 2021, "year_to": 2021}, [(YULIN, 2021), (JIAN, 2021)]),
     ({"within": JIAN, "year_from": 2020}, [(QINGSHI, 2020), (YULIN, 2021), (JIAN, 2021)]),

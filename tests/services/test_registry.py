@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app import models
 from app.db import writer
 from app.errors import NotFound
+from app.schemas.jurisdictions import JurisdictionBulk
 from app.services import jurisdictions, registry
 from tests.factories import count_rows
 
@@ -131,13 +132,50 @@ def test_select_without_a_code_is_everything_and_an_unknown_code_is_not_found(
 def test_loading_one_county_stores_its_chain_and_townships_and_is_idempotent(
     engine: Engine,
 ) -> None:
-    for _ in range(2):
-        with Session(writer(engine)) as session, session.begin():
-            result = registry.load(session, within="220582")
-        # 18 bodies; every one but the province has one parent edge.
-        assert result == jurisdictions.BulkResult(jurisdictions=18, edges=17, successions=0)
-        assert count_rows(engine, models.Jurisdiction) == 18
-        assert count_rows(engine, models.JurisdictionEdge) == 17
+    with Session(writer(engine)) as session, session.begin():
+        first = registry.load(session, within="220582")
+    with Session(writer(engine)) as session, session.begin():
+        again = registry.load(session, within="220582")
+    # 18 bodies; every one but the province has one parent edge.
+    assert first == jurisdictions.BulkResult(jurisdictions=18, edges=17, successions=0)
+    # Loaded again, the bodies are updated in place and their edges left as they are.
+    assert again == jurisdictions.BulkResult(jurisdictions=18, edges=0, successions=0)
+    assert count_rows(engine, models.Jurisdiction) == 18
+    assert count_rows(engine, models.JurisdictionEdge) == 17
+
+
+def test_loading_the_registry_again_keeps_the_history_recorded_on_top(engine: Engine) -> None:
+    # 青石镇 moves to a new county 测试县 (made up) in 2021; the registry still files it under
+    # 集安市. Loading the registry again used to fail: its open-ended edge to 集安市 overlapped
+    # the recorded one to 测试县.
+    moved = JurisdictionBulk.model_validate(
+        {
+            "jurisdictions": [
+                {"code": "220599", "name": "测试县", "level": "county", "parent": "220500"}
+            ],
+            "edges": [
+                {"child": "220582100", "parent": "220582", "valid_to": 2020},
+                {"child": "220582100", "parent": "220599", "valid_from": 2021},
+            ],
+        }
+    )
+    with Session(writer(engine)) as session, session.begin():
+        registry.load(session, within="220582")
+        jurisdictions.bulk_upsert(session, moved)
+    with Session(writer(engine)) as session, session.begin():
+        registry.load(session, within="220582")
+    with Session(engine) as session:
+        town = jurisdictions.get(session, "220582100")
+        chains = {
+            year: [b.code for b in jurisdictions.parent_chain(session, town, year)]
+            for year in (2020, 2021)
+        }
+        assert chains == {
+            2020: ["220582", "220500", "220000"],
+            2021: ["220599", "220500", "220000"],
+        }
+    # 17 registry edges, 青石镇's one split in two, and 测试县's own.
+    assert count_rows(engine, models.JurisdictionEdge) == 17 + 1 + 1
 
 
 def test_the_whole_registry_loads_into_the_database(engine: Engine) -> None:
