@@ -28,6 +28,11 @@ class Finding:
     message: str
 
 
+def plain(value: Decimal) -> str:
+    """A number as people write it: 1 rather than 1.00 (stored values carry two decimals)."""
+    return format(value.normalize(), "f")
+
+
 def _sum_rule(
     rule: str, values: Values, total: str, parts: Sequence[str], what: str
 ) -> Iterator[Finding]:
@@ -43,7 +48,9 @@ def _sum_rule(
             metrics=tuple(keys),
             expected=expected,
             actual=values[total],
-            message=f"{what}: {total} is {values[total]}, its parts add up to {expected}",
+            message=(
+                f"{what}: {total} is {plain(values[total])}, its parts add up to {plain(expected)}"
+            ),
         )
 
 
@@ -69,8 +76,8 @@ def requests_balance(values: Values) -> Iterator[Finding]:
                 expected=received,
                 actual=dealt_with,
                 message=(
-                    f"{column}: new + carried in = {received}, but total handled + carried "
-                    f"out = {dealt_with}"
+                    f"{column}: new + carried in = {plain(received)}, but total handled + carried "
+                    f"out = {plain(dealt_with)}"
                 ),
             )
 
@@ -166,8 +173,8 @@ def reading_points_electronic_le_total(values: Values) -> Iterator[Finding]:
             expected=values[total],
             actual=values[electronic],
             message=(
-                f"{values[electronic]} reading points with electronic access, but only "
-                f"{values[total]} reading points in all"
+                f"{plain(values[electronic])} reading points with electronic access, but only "
+                f"{plain(values[total])} reading points in all"
             ),
         )
 
@@ -197,8 +204,8 @@ def carry_over_cross_year(current: Values, previous: Values) -> Iterator[Finding
                 expected=previous[carried_out],
                 actual=current[carried_in],
                 message=(
-                    f"{column}: carried in {current[carried_in]}, but last year's report "
-                    f"carried out {previous[carried_out]}"
+                    f"{column}: carried in {plain(current[carried_in])}, but last year's report "
+                    f"carried out {plain(previous[carried_out])}"
                 ),
             )
 
@@ -219,8 +226,9 @@ def stock_flow(current: Values, previous: Values) -> Iterator[Finding]:
                 expected=expected,
                 actual=current[in_force],
                 message=(
-                    f"{kind}: {previous[in_force]} in force last year + {current[issued]} issued "
-                    f"- {current[repealed]} repealed = {expected}, but {current[in_force]} "
+                    f"{kind}: {plain(previous[in_force])} in force last year + "
+                    f"{plain(current[issued])} issued - {plain(current[repealed])} repealed = "
+                    f"{plain(expected)}, but {plain(current[in_force])} "
                     "reported in force"
                 ),
             )

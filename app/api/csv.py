@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -20,6 +21,15 @@ def wants_csv(request: Request, format_param: str | None) -> bool:
     return "text/csv" in accept and "application/json" not in accept
 
 
+def _cell(value: Any) -> Any:
+    """CSV cells spelled as in JSON: true/false, ISO 8601 timestamps."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
 def csv_response(
     columns: Sequence[str], rows: Iterable[dict[str, Any]], headers: dict[str, str]
 ) -> Response:
@@ -28,5 +38,5 @@ def csv_response(
         buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n"
     )
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: _cell(value) for key, value in row.items()} for row in rows)
     return Response(buffer.getvalue(), media_type=CSV_MEDIA_TYPE, headers=headers)

@@ -21,7 +21,7 @@ from app.api.deps import (
 from app.api.paging import PageDep, paginate
 from app.db import SessionDep, WriteSessionDep
 from app.errors import BatchRejected, InvalidReport, PayloadTooLarge, ProblemError
-from app.schemas.common import Code, Format, Page, Scope, as_number
+from app.schemas.common import Code, Format, Page, Scope, as_number, utc
 from app.schemas.reports import (
     BatchItemRead,
     BatchRead,
@@ -79,7 +79,7 @@ def to_read(stored: reports.StoredReport) -> dict[str, Any]:
         source_url=revision.source_url,
         source_hash=revision.source_hash,
         parser_version=revision.parser_version,
-        created_at=revision.created_at,
+        created_at=utc(revision.created_at),
         sections=SectionsRead(problems=revision.problems, improvements=revision.improvements),
         values=[
             ValueRead(
@@ -245,7 +245,7 @@ def list_reports(
             published_on=revision.published_on,
             errors=revision.error_count,
             warnings=revision.warning_count,
-            updated_at=report.updated_at,
+            updated_at=utc(report.updated_at),
         )
         for report, revision, body in rows
     ]
@@ -285,7 +285,7 @@ def list_revisions(
                 revision=r.number,
                 format=r.format,
                 title=r.title,
-                created_at=r.created_at,
+                created_at=utc(r.created_at),
                 content_hash=r.content_hash,
                 values=count,
                 errors=r.error_count,

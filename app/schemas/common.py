@@ -34,6 +34,11 @@ def as_number(value: Decimal | None) -> Number | None:
     return float(value)
 
 
+def utc(moment: dt.datetime) -> dt.datetime:
+    """Timestamps are stored in UTC; SQLite hands them back without the zone."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
 class ErrorItem(BaseModel):
     pointer: str = Field(description="JSON pointer into the request body, or `query:name`.")
     detail: str

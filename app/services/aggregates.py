@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from app import catalog, models
 from app.errors import InvalidRequest
+from app.rules import plain
 from app.services import jurisdictions
 
 COUNTRY = "country"
@@ -383,8 +384,9 @@ def recheck_aggregate_reports(
                     "expected": computed[0],
                     "actual": numbers[key],
                     "message": (
-                        f"{key}: the aggregate report says {numbers[key]}, the {computed[1]} "
-                        f"reporting bodies of its subtree add up to {computed[0]}"
+                        f"{key}: the aggregate report says {plain(numbers[key])}, the "
+                        f"{computed[1]} reporting bodies of its subtree add up to "
+                        f"{plain(computed[0])}"
                     ),
                 }
             )

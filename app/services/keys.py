@@ -11,9 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import models
-from app.errors import NotFound
+from app.errors import InvalidRequest, NotFound
 
 PREFIX = "ds_"
+SCOPES = ("read", "write")
+NAME_LIMIT = 200  # api_keys.name
 
 
 def hash_key(key: str) -> str:
@@ -22,6 +24,14 @@ def hash_key(key: str) -> str:
 
 def create(session: Session, name: str, scope: str) -> tuple[models.ApiKey, str]:
     """A new key; the secret is returned here and never again."""
+    # Checked here, not left to the database: PostgreSQL refuses an over-long name with a
+    # DataError while SQLite stores it, and the CLI shows a ProblemError as one line.
+    if scope not in SCOPES:
+        raise InvalidRequest(f"The scope must be one of {list(SCOPES)}, not {scope!r}")
+    if not name.strip() or len(name) > NAME_LIMIT or "\x00" in name:
+        raise InvalidRequest(
+            f"The name must be 1 to {NAME_LIMIT} characters without NUL ({len(name)} given)"
+        )
     secret = PREFIX + secrets.token_urlsafe(32)
     key = models.ApiKey(name=name, scope=scope, prefix=secret[:10], key_hash=hash_key(secret))
     session.add(key)
