@@ -143,19 +143,26 @@ def pointer(location: tuple[int | str, ...] | list[int | str]) -> str:
 
 
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
-    errors = []
+    found: dict[str, list[str]] = {}
     for error in exc.errors():
         where, *path = error["loc"] if error["loc"] else ("body",)
         if error["type"] == "json_invalid":
             # The location of a JSON syntax error is a character offset, not a member.
             reason = error.get("ctx", {}).get("error", error["msg"])
             at = f" at character {path[0]}" if path else ""
-            errors.append({"pointer": "", "detail": f"not valid JSON{at}: {reason}"})
+            found.setdefault("", []).append(f"not valid JSON{at}: {reason}")
             continue
-        # Query and path parameters are named; body errors point into the body.
-        location = pointer(path) if where == "body" else f"{where}:{'.'.join(map(str, path))}"
-        errors.append({"pointer": location, "detail": error["msg"]})
-    return errors
+        if where == "body":
+            location = pointer(path)
+        else:
+            # Query and path parameters are named. Pydantic appends the branch of a union
+            # (`literal['csv','json']`) to the location; a client only needs the name, and
+            # the item index of a repeated parameter.
+            name, *rest = path or [""]
+            location = ".".join([f"{where}:{name}", *(str(i) for i in rest if isinstance(i, int))])
+        found.setdefault(location, []).append(error["msg"])
+    # One entry per pointer: the branches of a union each say what they would have taken.
+    return [{"pointer": at, "detail": "; or ".join(details)} for at, details in found.items()]
 
 
 async def _on_problem(request: Request, exc: Exception) -> JSONResponse:

@@ -125,6 +125,11 @@ class Case:
     pointers: list[str] | None = None
 
 
+def _unknown_report(ctx: Ctx, path: str) -> httpx.Response:
+    ctx.jian()  # the body exists; its report does not
+    return ctx.client.get(path)
+
+
 def _unknown_revision(ctx: Ctx, path: str) -> httpx.Response:
     assert ctx.post_sample().status_code == 201
     return ctx.client.get(path, params={"revision": 2})
@@ -186,7 +191,7 @@ CASES = [
         404,
         "not-found",
         f"/v1/reports/{TOWN}/2009",
-        lambda ctx, path: (ctx.jian(), ctx.client.get(path))[1],
+        _unknown_report,
         extensions={"code": TOWN, "year": 2009},
     ),
     Case(
@@ -294,6 +299,15 @@ CASES = [
         "/v1/reports",
         lambda ctx, path: ctx.client.get(path, params={"year": "last"}),
         pointers=["query:year"],
+    ),
+    Case(
+        # `format` is a union of two literals: one error at the parameter, not one per branch.
+        "query parameter outside its choices",
+        422,
+        "invalid-request",
+        "/v1/reports",
+        lambda ctx, path: ctx.client.get(path, params={"format": "xml"}),
+        pointers=["query:format"],
     ),
     Case(
         "cursor that was never given out",
