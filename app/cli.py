@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from importlib import resources
 from typing import Any
 
@@ -21,12 +22,17 @@ DEMO_COUNTY = "220582"  # 集安市, 通化市, 吉林省
 DEMO_REPORT = "sample_2009_taishang.json"
 
 
-def _engine() -> Engine:
-    return make_engine(Settings().database_url)
+@contextmanager
+def _engine() -> Iterator[Engine]:
+    """The configured database's engine, disposed of when the command ends."""
+    engine = make_engine(Settings().database_url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
-def cmd_migrate(_args: argparse.Namespace) -> int:
-    engine = _engine()
+def cmd_migrate(_args: argparse.Namespace, engine: Engine) -> int:
     migrate(engine)
     print(f"database at {engine.url.render_as_string()} is at the latest schema")
     return 0
@@ -43,8 +49,7 @@ def _serve(args: argparse.Namespace, engine: Engine) -> int:
     return 0
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    engine = _engine()
+def cmd_serve(args: argparse.Namespace, engine: Engine) -> int:
     migrate(engine)
     return _serve(args, engine)
 
@@ -71,14 +76,12 @@ def load_demo(engine: Engine) -> str:
     )
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
-    engine = _engine()
+def cmd_demo(args: argparse.Namespace, engine: Engine) -> int:
     print(load_demo(engine))
     return _serve(args, engine)
 
 
-def cmd_registry_load(args: argparse.Namespace) -> int:
-    engine = _engine()
+def cmd_registry_load(args: argparse.Namespace, engine: Engine) -> int:
     migrate(engine)
     with Session(writer(engine)) as session, session.begin():
         result = registry.load(session, within=args.within)
@@ -86,8 +89,7 @@ def cmd_registry_load(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_keys_create(args: argparse.Namespace) -> int:
-    engine = _engine()
+def cmd_keys_create(args: argparse.Namespace, engine: Engine) -> int:
     migrate(engine)
     with Session(engine) as session, session.begin():
         key, secret = keys.create(session, args.name, args.scope)
@@ -96,8 +98,7 @@ def cmd_keys_create(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_keys_list(_args: argparse.Namespace) -> int:
-    engine = _engine()
+def cmd_keys_list(_args: argparse.Namespace, engine: Engine) -> int:
     migrate(engine)
     with Session(engine) as session:
         for key in keys.list_keys(session):
@@ -106,8 +107,7 @@ def cmd_keys_list(_args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_keys_revoke(args: argparse.Namespace) -> int:
-    engine = _engine()
+def cmd_keys_revoke(args: argparse.Namespace, engine: Engine) -> int:
     migrate(engine)
     with Session(engine) as session, session.begin():
         key = keys.revoke(session, args.id)
@@ -165,7 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        status: int = args.run(args)
+        with _engine() as engine:
+            status: int = args.run(args, engine)
     except ProblemError as error:
         print(f"error: {error.detail}", file=sys.stderr)
         return 1

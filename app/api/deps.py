@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
 from app.config import Settings
@@ -18,6 +18,11 @@ def get_settings(request: Request) -> Settings:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+CodePath = Annotated[
+    str,
+    Path(min_length=1, max_length=40, pattern=r"^[^\x00-\x1f]+$", description="A body's code."),
+]
 
 
 def _bearer(request: Request) -> str | None:

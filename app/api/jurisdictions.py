@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from app.api.deps import WriteAccess
+from app.api.deps import CodePath, WriteAccess
 from app.api.paging import PageDep, paginate
 from app.db import SessionDep, WriteSessionDep
 from app.models import Jurisdiction
@@ -57,7 +57,9 @@ def list_jurisdictions(
 
 
 @router.get("/{code}", operation_id="get_jurisdiction")
-def get_jurisdiction(code: str, session: SessionDep, year: YearQuery = None) -> JurisdictionDetail:
+def get_jurisdiction(
+    code: CodePath, session: SessionDep, year: YearQuery = None
+) -> JurisdictionDetail:
     """One body with its parent chain as it stood in `year` (default: now)."""
     body = jurisdictions.get(session, code)
     as_of = year or jurisdictions.default_year(body)
@@ -70,7 +72,7 @@ def get_jurisdiction(code: str, session: SessionDep, year: YearQuery = None) -> 
 
 
 @router.get("/{code}/children", operation_id="list_children")
-def list_children(code: str, session: SessionDep, year: YearQuery = None) -> ChildrenRead:
+def list_children(code: CodePath, session: SessionDep, year: YearQuery = None) -> ChildrenRead:
     """The direct children of a body in `year` (default: now)."""
     body = jurisdictions.get(session, code)
     as_of = year or jurisdictions.default_year(body)

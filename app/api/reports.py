@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from app.api.csv import csv_response, wants_csv
 from app.api.deps import (
     NDJSON_TYPES,
+    CodePath,
     SettingsDep,
     WriteAccess,
     batch_body,
@@ -56,7 +57,7 @@ def decode_json(raw: bytes) -> Any:
     """JSON with decimals kept exact; a body that is not JSON is an invalid report."""
     try:
         return json.loads(raw, parse_float=Decimal)
-    except (UnicodeDecodeError, ValueError) as error:
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise InvalidReport(
             f"The body is not valid JSON: {error}",
             errors=[{"pointer": "", "detail": f"not valid JSON: {error}"}],
@@ -259,7 +260,7 @@ def list_reports(
 
 @router.get("/{code}/{year}", operation_id="get_report", responses=PROBLEMS)
 def get_report(
-    code: str,
+    code: CodePath,
     year: int,
     session: SessionDep,
     scope: Scope = "self",
@@ -271,7 +272,7 @@ def get_report(
 
 @router.get("/{code}/{year}/revisions", operation_id="list_revisions", responses=PROBLEMS)
 def list_revisions(
-    code: str, year: int, session: SessionDep, scope: Scope = "self"
+    code: CodePath, year: int, session: SessionDep, scope: Scope = "self"
 ) -> RevisionList:
     """Every revision of a report, oldest first."""
     found = reports.revisions(session, code, year, scope)

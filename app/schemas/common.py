@@ -17,7 +17,10 @@ def max_year() -> int:
 
 
 Year = Annotated[int, Field(ge=MIN_YEAR, le=2100, examples=[2009])]
-Code = Annotated[str, Field(min_length=1, max_length=40, examples=["220582105"])]
+# No control characters: a NUL cannot even be sent to PostgreSQL as a parameter.
+Code = Annotated[
+    str, Field(min_length=1, max_length=40, pattern=r"^[^\x00-\x1f]+$", examples=["220582105"])
+]
 MetricKey = Annotated[str, Field(min_length=1, max_length=80, examples=["staff.total"])]
 Level = Literal["province", "prefecture", "county", "township", "department"]
 Format = Literal["pre2019", "2019", "2021"]

@@ -71,25 +71,28 @@ def ingest_many(session: Session, bodies: Sequence[Any], strict: bool = False) -
 
 
 def _checked(session: Session, bodies: Sequence[Any]) -> list[Item]:
-    items: list[Item] = []
+    items = [Item(index) for index in range(len(bodies))]
+    checked = [
+        (body, (None, []) if isinstance(body, ProblemError) else check(body)) for body in bodies
+    ]
+    # Only codes that passed the checks go to the database (a NUL or a lone surrogate
+    # cannot even be sent as a parameter).
     codes = {
         body["jurisdiction"]
-        for body in bodies
-        if isinstance(body, dict) and isinstance(body.get("jurisdiction"), str)
+        for body, (report_in, errors) in checked
+        if isinstance(body, dict)
+        and isinstance(body.get("jurisdiction"), str)
+        and not any(error["pointer"] == "/jurisdiction" for error in errors)
     }
     known = _jurisdiction_ids(session, codes)
-    for index, body in enumerate(bodies):
-        item = Item(index)
-        items.append(item)
+    for item, (body, (report_in, errors)) in zip(items, checked, strict=True):
         if isinstance(body, ProblemError):
             item.problem = body
             continue
-        report_in, errors = check(body)
         code = body.get("jurisdiction") if isinstance(body, dict) else None
-        if isinstance(code, str) and code and code not in known:
-            errors.insert(
-                0, {"pointer": "/jurisdiction", "detail": f"unknown jurisdiction {code!r}"}
-            )
+        if code in codes and code not in known:
+            unknown = {"pointer": "/jurisdiction", "detail": f"unknown jurisdiction {code!r}"}
+            errors.insert(0, unknown)
         if errors or report_in is None:
             item.problem = InvalidReport(
                 f"{len(errors)} problem(s) in the report; nothing was stored", errors=errors

@@ -15,7 +15,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
-from app import cli as cli_module
 from app import models
 from app.cli import main
 from app.config import Settings
@@ -234,26 +233,9 @@ def test_with_read_requires_key_health_and_problem_types_stay_open(
 
 
 @pytest.fixture
-def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The command on the test database; the engines it makes are disposed afterwards.
-
-    app.cli never disposes the engine of a command (a bug: each command leaks its pool). On
-    PostgreSQL the open connections are then garbage-collected and psycopg's ResourceWarning
-    fails the run, so the engines are kept here and closed at the end of the test.
-    """
+def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command on the test database (it disposes of its engine when it ends)."""
     monkeypatch.setenv("DISCLOSURE_DATABASE_URL", settings.database_url)
-    made: list[Engine] = []
-    original = cli_module._engine
-
-    def tracked() -> Engine:
-        engine = original()
-        made.append(engine)
-        return engine
-
-    monkeypatch.setattr(cli_module, "_engine", tracked)
-    yield
-    for engine in made:
-        engine.dispose()
 
 
 def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> list[str]:

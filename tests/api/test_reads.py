@@ -306,11 +306,6 @@ def test_an_unknown_format_is_rejected(loaded: None, client: TestClient) -> None
     assert all(e["pointer"].startswith("query:format") for e in response.json()["errors"])
 
 
-@pytest.mark.xfail(
-    reason="errors.py keeps pydantic's union branch in the pointer: "
-    "query:format.literal['pre2019','2019','2021'] and query:format.literal['csv','json']",
-    strict=True,
-)
 def test_an_unknown_format_is_one_error_pointing_at_the_parameter(client: TestClient) -> None:
     response = client.get("/v1/reports", params={"format": "xml"})
     assert [e["pointer"] for e in response.json()["errors"]] == ["query:format"]

@@ -278,11 +278,6 @@ def test_a_lone_surrogate_in_a_field_name_is_a_422_not_a_500(
     assert_nothing_stored(engine)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: ingest._checked looks the code up in the database before check()'s problems "
-    "are acted on; a code with a lone surrogate cannot be encoded for the query (500)",
-)
 def test_a_jurisdiction_code_that_is_not_valid_unicode_is_a_422(
     client: TestClient, auth: dict[str, str]
 ) -> None:
@@ -295,11 +290,6 @@ def test_a_jurisdiction_code_that_is_not_valid_unicode_is_a_422(
     assert response.status_code == 422
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: decode_json in app/api/reports.py catches ValueError but not the RecursionError "
-    "that json.loads raises on deeply nested input (500)",
-)
 def test_deeply_nested_json_is_a_422(client: TestClient, auth: dict[str, str]) -> None:
     raw = b"[" * 100_000 + b"]" * 100_000
 
@@ -310,18 +300,7 @@ def test_deeply_nested_json_is_a_422(client: TestClient, auth: dict[str, str]) -
     assert response.status_code == 422
 
 
-def test_a_jurisdiction_code_with_nul_is_a_422(
-    request: pytest.FixtureRequest, client: TestClient, auth: dict[str, str], engine: Engine
-) -> None:
-    if engine.dialect.name == "postgresql":
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="bug: ingest._checked queries PostgreSQL with the code before check()'s "
-                "problems are acted on, and psycopg refuses NUL in a parameter (500)",
-            )
-        )
-
+def test_a_jurisdiction_code_with_nul_is_a_422(client: TestClient, auth: dict[str, str]) -> None:
     response = client.post("/v1/reports", json=table_report("220582\u0000105", 2021), headers=auth)
 
     assert response.status_code == 422
