@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from app import catalog, models
 from app.errors import InvalidRequest
 from app.rules import plain
+from app.services import catalog as catalog_service
 from app.services import jurisdictions
 
 COUNTRY = "country"
@@ -233,8 +234,6 @@ def compute_cells(
     year: int,
     missing_cap: int,
 ) -> dict[tuple[int | None, str], Cell]:
-    from app.services import catalog as catalog_service
-
     ids = catalog_service.metric_ids(session)
     members = _members(session, groups, year)
     all_members = {m for ms in members.values() for m in ms}

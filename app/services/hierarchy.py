@@ -18,7 +18,10 @@ from sqlalchemy.orm import Session
 from app import models
 from app.db import Base, insert_for
 
+# Open-ended validity as years no report can have.
 OPEN_FROM, OPEN_TO = 0, 9999
+# A hierarchy is at most province > prefecture > county > township > department; the bound
+# also stops a recursive query should bad data ever form a cycle.
 MAX_DEPTH = 8
 HIERARCHY_VERSION = "hierarchy_version"
 

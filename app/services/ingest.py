@@ -21,8 +21,8 @@ from app import catalog, models, rules
 from app.db import Base, insert_for
 from app.errors import InconsistentReport, InvalidReport, ProblemError
 from app.schemas.common import as_number
+from app.services import aggregates, hierarchy
 from app.services import catalog as catalog_service
-from app.services import hierarchy
 from app.services.report_input import ReportInput, ValueInput, check
 
 Status = Literal["created", "revised", "unchanged", "rejected"]
@@ -519,8 +519,6 @@ def _apply_deltas(
 
 def check_aggregates(session: Session, pairs: set[tuple[int, int]], ids: dict[str, int]) -> None:
     """Re-run `aggregate.matches_children` for aggregate reports at or above changed bodies."""
-    from app.services import aggregates
-
     above = hierarchy.ancestors(session, pairs)
     candidates = {(ancestor, year) for (_, year), found in above.items() for ancestor in found}
     candidates |= pairs

@@ -8,11 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
-    CTE,
     ColumnElement,
     Select,
     and_,
-    case,
     delete,
     literal,
     or_,
@@ -25,11 +23,7 @@ from app.db import insert_for
 from app.errors import InvalidRequest, NotFound
 from app.schemas.jurisdictions import JurisdictionBulk
 from app.services import hierarchy
-
-# A hierarchy is at most province > prefecture > county > township > department; the bound
-# also stops a recursive query should bad data ever form a cycle.
-MAX_DEPTH = 8
-OPEN_FROM, OPEN_TO = 0, 9999
+from app.services.hierarchy import MAX_DEPTH, OPEN_FROM, OPEN_TO
 
 
 def valid_in(year: int | None, valid_from: Any, valid_to: Any) -> ColumnElement[bool]:
@@ -39,39 +33,6 @@ def valid_in(year: int | None, valid_from: Any, valid_to: Any) -> ColumnElement[
     return and_(
         or_(valid_from.is_(None), valid_from <= year), or_(valid_to.is_(None), valid_to >= year)
     )
-
-
-def _greatest(a: Any, b: Any) -> Any:
-    return case((a > b, a), else_=b)
-
-
-def _least(a: Any, b: Any) -> Any:
-    return case((a < b, a), else_=b)
-
-
-def subtree(root_id: int, year: int | None = None) -> CTE:
-    """Bodies under `root_id` (itself included) with the years [lo, hi] they were under it.
-
-    Each step intersects the path's years with the edge's, so a body moved between parents
-    belongs to each of them only for its own years. With `year`, only that year is kept.
-    """
-    start = year if year is not None else OPEN_FROM
-    end = year if year is not None else OPEN_TO
-    base = select(
-        literal(root_id).label("id"),
-        literal(start).label("lo"),
-        literal(end).label("hi"),
-        literal(0).label("depth"),
-    ).cte("subtree", recursive=True)
-    edge = models.JurisdictionEdge
-    lo = _greatest(base.c.lo, case((edge.valid_from.is_(None), OPEN_FROM), else_=edge.valid_from))
-    hi = _least(base.c.hi, case((edge.valid_to.is_(None), OPEN_TO), else_=edge.valid_to))
-    step = (
-        select(edge.child_id, lo, hi, base.c.depth + 1)
-        .join(base, edge.parent_id == base.c.id)
-        .where(lo <= hi, base.c.depth < MAX_DEPTH)
-    )
-    return base.union_all(step)
 
 
 @dataclass(frozen=True)
