@@ -18,4 +18,11 @@ def test_every_problem_type_is_documented() -> None:
 def test_readme_curl_examples_use_existing_routes() -> None:
     readme = (ROOT / "README.md").read_text()
     paths = set(re.findall(r"127\.0\.0\.1:8000(/v1/[a-z]+)", readme))
-    assert paths == {"/v1/reports", "/v1/findings", "/v1/values"}
+    assert paths == {
+        "/v1/reports",
+        "/v1/findings",
+        "/v1/values",
+        "/v1/aggregates",
+        "/v1/comparisons",
+        "/v1/series",
+    }
