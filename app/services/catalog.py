@@ -17,8 +17,19 @@ def sync_metrics(session: Session) -> None:
     session.flush()
 
 
+# Ids never change once given (keys are never deleted, ids never reused), so each process
+# reads them once per database; a database synced by a newer catalog is read again.
+_IDS: dict[str, dict[str, int]] = {}
+
+
 def metric_ids(session: Session) -> dict[str, int]:
-    return {key: id_ for id_, key in session.execute(select(models.Metric.id, models.Metric.key))}
+    """Every metric key (catalog and internal) with its id in this database."""
+    database = session.get_bind().engine.url.render_as_string(hide_password=False)
+    known = _IDS.get(database)
+    if known is None or len(known) < len(catalog.metrics()) + len(catalog.internal_keys()):
+        rows = session.execute(select(models.Metric.id, models.Metric.key))
+        known = _IDS[database] = {key: id_ for id_, key in rows}
+    return known
 
 
 def get_metric(key: str) -> catalog.Metric:
