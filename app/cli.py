@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from app import client, parsing
 from app.config import Settings
 from app.db import make_engine, migrate, writer
 from app.errors import ProblemError
@@ -115,6 +116,29 @@ def cmd_keys_revoke(args: argparse.Namespace, engine: Engine) -> int:
     return 0
 
 
+def cmd_parse(args: argparse.Namespace, _engine: Engine) -> int:
+    failed = 0
+    drafts = []
+    for path in client.report_files(args.files):
+        try:
+            drafts.append(client.draft_json(client.parse_file(path), path))
+        except (OSError, UnicodeDecodeError, parsing.NotAReport) as error:
+            print(f"error: {path}: {error}", file=sys.stderr)
+            failed += 1
+    print(json.dumps(drafts, ensure_ascii=False, indent=2))
+    return 1 if failed else 0
+
+
+def cmd_ingest(args: argparse.Namespace, _engine: Engine) -> int:
+    if not (args.jurisdiction or args.within):
+        print("error: give --jurisdiction CODE or --within CODE", file=sys.stderr)
+        return 2
+    with client.connect(args.server, args.key) as http:
+        summary = client.ingest(http, args.files, args.jurisdiction, args.within)
+    print("\n".join(summary.lines()))
+    return 1 if summary.failed else 0
+
+
 def _server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
@@ -146,6 +170,21 @@ def build_parser() -> argparse.ArgumentParser:
     load = registry_sub.add_parser("load", help="load provinces, prefectures, counties, townships")
     load.add_argument("--within", help="only this code's subtree and its parents (e.g. 220582)")
     load.set_defaults(run=cmd_registry_load)
+
+    parse = commands.add_parser("parse", help="parse report files (text or HTML) to drafts")
+    parse.add_argument("files", nargs="+", metavar="FILE")
+    parse.set_defaults(run=cmd_parse)
+
+    ingest_cmd = commands.add_parser(
+        "ingest", help="parse report files or directories and post them to a server"
+    )
+    ingest_cmd.add_argument("files", nargs="+", metavar="FILE|DIR")
+    ingest_cmd.add_argument("--server", required=True, help="e.g. http://127.0.0.1:8000")
+    ingest_cmd.add_argument("--key", required=True, help="an API key with the write scope")
+    target = ingest_cmd.add_mutually_exclusive_group()
+    target.add_argument("--jurisdiction", help="the code of the body every file reports on")
+    target.add_argument("--within", help="resolve printed body names under this code")
+    ingest_cmd.set_defaults(run=cmd_ingest)
 
     keys_cmd = commands.add_parser("keys", help="API keys")
     keys_sub = keys_cmd.add_subparsers(dest="action", required=True)

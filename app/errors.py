@@ -30,6 +30,8 @@ PROBLEM_TYPES: dict[str, str] = {
     "invalid-request": "Query parameters or the body do not match the API; see `errors`.",
     "invalid-report": "The report was rejected whole; `errors` lists every problem with a JSON "
     "pointer into the request body.",
+    "not-a-report": "POST /v1/parse was given text that is not an annual OGI report (empty, "
+    "binary, or without the wording of one).",
     "inconsistent-report": "With strict=true, a report with error findings is rejected; "
     "`findings` lists them.",
     "batch-rejected": "With atomic=true, a batch with any rejected item is rejected whole; "

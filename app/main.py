@@ -14,6 +14,7 @@ from app.api.caching import NotModified, on_not_modified
 from app.config import Settings
 from app.db import make_engine
 from app.errors import install_handlers
+from app.schemas.parse import ParseText
 from app.schemas.reports import ReportIn
 
 DESCRIPTION = """\
@@ -56,6 +57,7 @@ def openapi(app: FastAPI) -> dict[str, Any]:
     report = ReportIn.model_json_schema(ref_template="#/components/schemas/{model}")
     schemas.update(report.pop("$defs", {}))
     schemas["ReportIn"] = report
+    schemas["ParseText"] = ParseText.model_json_schema()
     schemas["ReportBatch"] = {
         "title": "ReportBatch",
         "description": "A JSON array of reports, or NDJSON: one report object per line.",

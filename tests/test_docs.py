@@ -25,4 +25,5 @@ def test_readme_curl_examples_use_existing_routes() -> None:
         "/v1/aggregates",
         "/v1/comparisons",
         "/v1/series",
+        "/v1/parse",
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from app.api import aggregates, jurisdictions, metrics, reports, values
+from app.api import aggregates, jurisdictions, metrics, parse, reports, values
 from app.api.caching import etag
 from app.api.deps import require_read
 
@@ -15,3 +15,4 @@ v1.include_router(jurisdictions.router)
 v1.include_router(reports.router)
 v1.include_router(values.router)
 v1.include_router(aggregates.router)
+v1.include_router(parse.router)

@@ -54,7 +54,7 @@ def require_read(request: Request, settings: SettingsDep) -> None:
         _key_scope(request)
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
+async def read_body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("Content-Length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"The body is {declared} bytes; the limit is {limit}", limit=limit)
@@ -84,7 +84,7 @@ async def report_body(request: Request, settings: SettingsDep) -> bytes:
         raise UnsupportedMediaType(
             f"Send the report as application/json, not {media_type(request)}"
         )
-    return await _read_body(request, settings.max_report_bytes)
+    return await read_body(request, settings.max_report_bytes)
 
 
 async def batch_body(request: Request, settings: SettingsDep) -> bytes:
@@ -92,7 +92,7 @@ async def batch_body(request: Request, settings: SettingsDep) -> bytes:
         raise UnsupportedMediaType(
             "Send a batch as a JSON array (application/json) or NDJSON (application/x-ndjson)"
         )
-    return await _read_body(request, settings.max_batch_bytes)
+    return await read_body(request, settings.max_batch_bytes)
 
 
 WriteAccess = Depends(require_write)

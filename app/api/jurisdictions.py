@@ -44,9 +44,11 @@ def list_jurisdictions(
     parent: Annotated[Code | None, Query(description="Direct children of this body.")] = None,
     year: YearQuery = None,
     q: Annotated[str | None, Query(max_length=100, description="Part of the name.")] = None,
+    within: Annotated[Code | None, Query(description="Bodies in this subtree.")] = None,
 ) -> Page[JurisdictionRead]:
     """List or search bodies."""
-    query = jurisdictions.list_query(session, level, parent, year, q).order_by(Jurisdiction.id)
+    query = jurisdictions.list_query(session, level, parent, year, q, within)
+    query = query.order_by(Jurisdiction.id)
 
     def fetch(after: tuple[int, ...] | None, limit: int) -> list[Jurisdiction]:
         paged = query.where(Jurisdiction.id > after[0]) if after else query

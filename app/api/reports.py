@@ -190,6 +190,8 @@ def create_reports_batch(
                 index=item.index,
                 status=item.status,
                 revision=item.revision.number if item.revision else None,
+                errors=item.revision.error_count if item.revision else None,
+                warnings=item.revision.warning_count if item.revision else None,
                 problem=ingest.problem_dict(item.problem) if item.problem else None,
             )
             for item in items

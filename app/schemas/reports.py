@@ -154,6 +154,8 @@ class BatchItemRead(BaseModel):
     index: int
     status: Literal["created", "revised", "unchanged", "rejected"]
     revision: int | None = None
+    errors: int | None = Field(default=None, description="Error findings of the revision.")
+    warnings: int | None = Field(default=None, description="Warning findings of the revision.")
     problem: dict[str, Any] | None = None
 
 

@@ -96,8 +96,10 @@ def list_query(
     parent: str | None,
     year: int | None,
     q: str | None,
+    within: str | None = None,
 ) -> Select[models.Jurisdiction]:
-    """Bodies filtered by level, direct parent (in `year`, or ever), name and existence."""
+    """Bodies filtered by level, direct parent or subtree (in `year`, or ever), name and
+    existence."""
     body = models.Jurisdiction
     query = select(body)
     if level:
@@ -117,6 +119,14 @@ def list_query(
             )
             .exists()
         )
+    if within:
+        closure = models.Closure
+        inside = select(closure.descendant_id).where(
+            closure.ancestor_id == get(session, within).id, closure.descendant_id == body.id
+        )
+        if year is not None:
+            inside = inside.where(closure.lo <= year, closure.hi >= year)
+        query = query.where(inside.exists())
     return query
 
 

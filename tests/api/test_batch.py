@@ -39,7 +39,16 @@ def test_batch_answers_each_item_and_keeps_the_good_ones(
     assert count_rows(engine, models.ReportRevision) == 2
 
     again = client.post("/v1/reports/batch", json=items[:1], headers=auth).json()
-    assert again["items"] == [{"index": 0, "status": "unchanged", "revision": 1, "problem": None}]
+    assert again["items"] == [
+        {
+            "index": 0,
+            "status": "unchanged",
+            "revision": 1,
+            "errors": 0,
+            "warnings": 0,
+            "problem": None,
+        }
+    ]
 
 
 def test_atomic_batch_is_all_or_nothing(

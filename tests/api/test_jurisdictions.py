@@ -488,3 +488,16 @@ def test_an_unknown_code_is_a_404_problem(moved: None, client: TestClient, path:
     assert problem["type"] == "/problems/not-found"
     assert problem["instance"] == path
     assert "980000" in problem["detail"]
+
+
+def test_within_lists_the_subtree_of_a_year(moved: None, client: TestClient) -> None:
+    def within(code: str, **params: Any) -> list[str]:
+        response = client.get("/v1/jurisdictions", params={"within": code, **params})
+        return sorted(codes(response.json()["items"]))
+
+    # 丙县 sits under 甲市 to 2014, under 乙市 from 2015; 己县 is gone after 2012.
+    assert within(CITY_A, year=2012) == sorted([CITY_A, MOVED, STAYS, ABOLISHED])
+    assert within(CITY_A, year=2015) == sorted([CITY_A, STAYS])
+    assert within(CITY_B, year=2015) == sorted([CITY_B, MOVED, OTHER])
+    # Without a year: everything that was ever under it.
+    assert within(CITY_A) == sorted([CITY_A, MOVED, STAYS, ABOLISHED])

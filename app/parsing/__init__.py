@@ -1,0 +1,127 @@
+"""Report parsing: the text or HTML of an annual OGI report in, a draft report out.
+
+`parse` composes the pieces: `html.to_text` for markup, `meta` (title, body, year, format,
+scope, sections), `narrative` (numbers in the prose) and `tables` (the 2019/2021 tables).
+Evidence offsets point into the text parsed: the input itself for text, and the text
+`html.to_text` made of it for HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from app import catalog
+from app.parsing import meta, narrative
+from app.parsing.draft import Draft, DraftValue, Warning
+from app.parsing.text import normalize
+
+PARSER_VERSION = "1"
+
+__all__ = ["PARSER_VERSION", "NotAReport", "parse"]
+
+
+class NotAReport(ValueError):
+    """The input is empty, not text, or not an annual OGI report."""
+
+
+_HTML_SNIFF = re.compile(r"<(?:p|div|table|tr|td|br|span|html|body)\b[^>]*>", re.IGNORECASE)
+_REPORT_WORDS = (
+    "主动公开",
+    "依申请",
+    "行政复议",
+    "行政诉讼",
+    "年度报告",
+    "收费",
+    "存在的主要问题",
+    "改进",
+    "信息公开申请",
+    "查阅",
+)
+# Prose values compared with the sum of table values when the prose names a derived total.
+_TABLE_SUMS = {
+    "requests.legacy_refused.total": ("requests.denied.", ".total"),
+    "litigation.total": ("litigation_", ".total"),
+}
+
+
+def parse(source: str, media_type: str = "text/plain") -> Draft:
+    """Parse a report's text (or HTML) into a draft; raises NotAReport for anything else."""
+    if not source or not source.strip():
+        raise NotAReport("the input is empty")
+    controls = sum(1 for c in source[:4000] if ord(c) < 32 and c not in "\t\n\r\f")
+    if "\x00" in source or controls > 20 or source.count("\ufffd") > len(source) // 20 + 5:
+        raise NotAReport("the input is not text")
+    text = source
+    if "html" in media_type.lower() or len(_HTML_SNIFF.findall(source[:20000])) >= 3:
+        from app.parsing import html
+
+        text = html.to_text(source)
+    norm = normalize(text)
+    info = meta.detect(norm)
+    markers = sum(word in norm.text for word in _REPORT_WORDS)
+    if "信息公开" not in norm.text or (info.title is None and markers < 4) or markers < 2:
+        raise NotAReport("the text is not an annual report on government information disclosure")
+    prose, warnings = narrative.extract(norm)
+    warnings = [*info.warnings, *warnings]
+    table_values: list[DraftValue] = []
+    if info.format in ("2019", "2021") and info.has_tables:
+        from app.parsing import tables
+
+        table_values, table_warnings = tables.extract(text, info.format)
+        warnings.extend(table_warnings)
+    values, merge_warnings = _merge(prose, table_values, info.format)
+    warnings.extend(merge_warnings)
+    return Draft(
+        body_name=info.body_name,
+        year=info.year,
+        format=info.format,
+        scope=info.scope,
+        title=info.title,
+        values=values,
+        problems=info.problems,
+        improvements=info.improvements,
+        warnings=warnings,
+    )
+
+
+def _merge(
+    prose: list[DraftValue], table: list[DraftValue], report_format: str | None
+) -> tuple[list[DraftValue], list[Warning]]:
+    """Table values win; prose fills the rest, each value only where its format stores it."""
+    metrics = catalog.metrics()
+    warnings: list[Warning] = []
+    by_metric = {value.metric: value for value in table}
+    values = list(table)
+    for value in prose:
+        table_value = by_metric.get(value.metric)
+        if table_value is None and value.metric in _TABLE_SUMS and table:
+            table_value = _table_sum(table, *_TABLE_SUMS[value.metric], value.metric)
+        if table_value is not None:
+            if table_value.value is not None and value.value != table_value.value:
+                warnings.append(
+                    Warning(
+                        "text_vs_table",
+                        f"the text states {value.value} for {value.metric}, "
+                        f"the table {table_value.value}: the table is kept",
+                        metrics=(value.metric,),
+                        evidence=value.evidence,
+                    )
+                )
+            continue
+        metric = metrics.get(value.metric)
+        if metric is None or (report_format and not metric.is_stored_in(report_format)):
+            continue
+        values.append(value)
+    return values, warnings
+
+
+def _table_sum(table: list[DraftValue], prefix: str, suffix: str, key: str) -> DraftValue | None:
+    parts = [
+        v.value
+        for v in table
+        if v.metric.startswith(prefix) and v.metric.endswith(suffix) and v.value is not None
+    ]
+    if not parts:
+        return None
+    return DraftValue(metric=key, value=sum(parts, Decimal(0)))

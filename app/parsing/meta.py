@@ -1,0 +1,258 @@
+"""What a report is: its title, body, year, format, scope, and problems/improvements sections."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Literal
+
+from app.parsing.draft import Warning
+from app.parsing.text import Normalized, chinese_to_int
+
+Format = Literal["pre2019", "2019", "2021"]
+Scope = Literal["self", "aggregate"]
+
+_YEAR = r"(?:19|20)\d{2}|二[〇○零][〇○零一二三四五六七八九]{2}"
+_TITLE_END = r"(?:政府)?信息公开(?:工作)?(?:的)?(?:年度)?(?:报告|年报|工作报告)"
+_TITLE_PATTERNS = (
+    # 台上镇2009年政府信息公开工作年度报告 · 2019年上海市人民政府办公厅政府信息公开工作年度报告
+    re.compile(
+        rf"(?P<pre>[^\n。,;:!?]{{0,40}}?)(?:关于)?(?P<year>{_YEAR})年度?(?:的)?"
+        rf"(?P<post>[^\n。,;:!?\d]{{0,40}}?){_TITLE_END}"
+    ),
+    # 某某局政府信息公开工作2012年度报告
+    re.compile(
+        rf"(?P<pre>[^\n。,;:!?]{{0,40}}?)政府信息公开(?:工作)?(?P<year>{_YEAR})年度?(?:报告|年报)"
+    ),
+)
+_SKIP_LINE = re.compile(r"^(?:SOURCE:|正文$|发布(?:时间|日期)|来源|信息来源|索引号|【)")
+
+# 2019+ reports carry the national tables; their row labels tell the two formats apart.
+_TABLE_MARKERS = (
+    "本年新收政府信息公开申请数量",
+    "上年结转政府信息公开申请数量",
+    "第二十条第(一)项",
+    "结转下年度继续办理",
+    "未经复议直接起诉",
+    "本年度办理结果",
+)
+_MARKERS_2021 = (
+    "本年制发件数",
+    "本年废止件数",
+    "现行有效件数",
+    "逾期不补正",
+    "逾期未按收费通知",
+    "本年处理决定数量",
+    "本年收费金额",
+)
+_MARKERS_2019 = (
+    "本年新制作数量",
+    "本年新公开数量",
+    "对外公开总数量",
+    "上一年项目数量",
+    "采购总金额",
+)
+
+_AGGREGATE = (
+    re.compile(
+        r"(?:汇总|汇编|综合|汇集|整合)[^。\n]{0,20}?"
+        r"(?:各县|各区|各乡|各镇|各街道|各县\(市、?区\)|县\(市、?区\)|各部门|各单位|所属|下属|各级)"
+    ),
+    re.compile(
+        r"(?:根据|依据|由)[^。\n]{0,30}(?:各县|各区|各乡镇|各部门|各单位)[^。\n]{0,20}(?:报送|提供|上报)"
+    ),
+    re.compile(
+        r"本(?:年度)?报告[^。\n]{0,10}(?:包括|涵盖)[^。\n]{0,20}(?:各县|各区|各乡镇|各部门)"
+    ),
+    # "全区各单位共收到…申请": the numbers are the whole area's.
+    re.compile(r"全(?:省|市|县|区|镇|乡)(?:各单位|各部门|各级行政机关|各级政府|各级各部门)"),
+)
+
+_TOP_HEADING = re.compile(r"^[一二三四五六七八九十]+、")
+_PROBLEM_HEADING = re.compile(r"^[一二三四五六七八九十]+、[^\n]{0,30}?(?:问题|改进)")
+_PROBLEM_SUBHEADING = re.compile(
+    r"^\([一二三四五]\)[^\n]{0,30}?(?:存在的?(?:主要)?问题|改进情况|改进措施|主要问题)"
+)
+_SUBHEADING = re.compile(r"^\([一二三四五六]\)")
+_IMPROVEMENT_SPLIT = re.compile(
+    r"(?:改进措施|改进情况|整改措施|下一步(?:工作)?(?:打算|计划|措施)?|今后(?:的)?工作中|结合存在的问题"
+    r"|针对(?:以上|上述|存在的)|我(?:市|县|区|局|镇|乡|委|办|厅)将)"
+)
+
+
+@dataclass(frozen=True)
+class Meta:
+    title: str | None
+    body_name: str | None
+    year: int | None
+    format: Format | None
+    scope: Scope
+    problems: str | None
+    improvements: str | None
+    has_tables: bool
+    warnings: list[Warning] = field(default_factory=list)
+
+
+def _year(token: str) -> int | None:
+    if token.isdigit():
+        return int(token)
+    return chinese_to_int(token.replace("〇", "零").replace("○", "零").replace("零", "〇"))
+
+
+def find_title(norm: Normalized) -> tuple[str | None, str | None, int | None]:
+    """The title line, the body name printed in it and the report year."""
+    lines = [line.strip() for line in norm.text.split("\n")[:40]]
+    lines = [line for line in lines if line and not _SKIP_LINE.match(line)]
+    head = lines[:12]
+    # A title may be wrapped over two lines: try each line, then it with the next.
+    candidates = [c for i, line in enumerate(head) for c in (line, "".join(head[i : i + 2]))]
+    for candidate in candidates:
+        for pattern in _TITLE_PATTERNS:
+            match = pattern.search(candidate)
+            if not match or len(candidate) > 80:
+                continue
+            year = _year(match.group("year"))
+            pre = _clean_body(match.group("pre"))
+            post = _clean_body(match.groupdict().get("post") or "")
+            body = pre or post or None
+            return match.group(0).strip(), body, year
+    return None, None, None
+
+
+def _clean_body(name: str) -> str:
+    name = re.sub(r"^[\s\"“《]+|[\s\"”》]+$", "", name)
+    name = re.sub(r"(?:关于|的)$", "", name)
+    name = re.sub(r"^关于", "", name)
+    return name.strip()
+
+
+def _fallback_year(text: str) -> int | None:
+    period = re.search(r"统计期限[^。\n]{0,6}?((?:19|20)\d{2})年", text)
+    if period:
+        return int(period.group(1))
+    years = Counter(int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})年", text[:3000]))
+    return years.most_common(1)[0][0] if years else None
+
+
+def detect_format(text: str, year: int | None) -> tuple[Format | None, bool]:
+    """(format, whether the text carries the 2019+ tables)."""
+    has_tables = sum(marker in text for marker in _TABLE_MARKERS) >= 1
+    hits_2021 = sum(marker in text for marker in _MARKERS_2021)
+    hits_2019 = sum(marker in text for marker in _MARKERS_2019)
+    if has_tables or hits_2021 or hits_2019:
+        if hits_2021 > hits_2019:
+            return "2021", True
+        if hits_2019 > hits_2021:
+            return "2019", True
+        if year is not None:
+            return ("2021" if year >= 2021 else "2019"), True
+        return None, True
+    if year is None:
+        return None, False
+    if year < 2019:
+        return "pre2019", False
+    return ("2021" if year >= 2021 else "2019"), False
+
+
+def detect_scope(text: str) -> Scope:
+    return "aggregate" if any(p.search(text[:6000]) for p in _AGGREGATE) else "self"
+
+
+def _original_lines(norm: Normalized, start: int, end: int) -> str:
+    """The original text of normalised [start, end), one normalised line per line."""
+    out: list[str] = []
+    position = start
+    for line in norm.text[start:end].split("\n"):
+        if line.strip():
+            s, e = norm.span(position, position + len(line))
+            original = re.sub(r"[\s\u3000]*\n[\s\u3000]*", "", norm.original[s:e])
+            out.append(original.strip(" \t\u3000\u00a0"))
+        position += len(line) + 1
+    # A site footer after the last paragraph ("政府信息公开年报") is not part of the section.
+    while out and len(out[-1]) < 12 and out[-1][-1] not in "。；;.":
+        out.pop()
+    return "\n".join(out)
+
+
+def find_sections(norm: Normalized) -> tuple[str | None, str | None]:
+    """The problems and improvements text of the 问题/改进 section, split where it splits."""
+    text = norm.text
+    starts = [m for m in re.finditer(r"(?m)^[^\n]*$", text) if _PROBLEM_HEADING.match(m.group())]
+    body_start: int | None = None
+    if starts:
+        heading = starts[-1]
+        body_start = heading.end() + 1
+    else:
+        sub = [
+            m for m in re.finditer(r"(?m)^[^\n]*$", text) if _PROBLEM_SUBHEADING.match(m.group())
+        ]
+        if sub:
+            body_start = sub[0].start()
+    if body_start is None or body_start >= len(text):
+        return None, None
+    end = len(text)
+    for m in re.finditer(r"(?m)^[^\n]*$", text[body_start:]):
+        if _TOP_HEADING.match(m.group()) and m.start() > 0:
+            end = body_start + m.start()
+            break
+    # Sub-sections: "(一)主要问题" / "(二)改进措施" (also in reverse order).
+    problems: list[tuple[int, int]] = []
+    improvements: list[tuple[int, int]] = []
+    subs = [
+        m
+        for m in re.finditer(r"(?m)^[^\n]*$", text[body_start:end])
+        if _SUBHEADING.match(m.group()) and len(m.group()) < 40
+    ]
+    kinds = [_kind(m.group()) for m in subs]
+    if subs and all(kinds) and "problems" in kinds and "improvements" in kinds:
+        for index, m in enumerate(subs):
+            s = body_start + m.end() + 1
+            e = body_start + subs[index + 1].start() if index + 1 < len(subs) else end
+            (problems if kinds[index] == "problems" else improvements).append((s, e))
+    else:
+        section = text[body_start:end]
+        split = _IMPROVEMENT_SPLIT.search(section, 10)
+        if split:
+            problems.append((body_start, body_start + split.start()))
+            improvements.append((body_start + split.start(), end))
+        else:
+            problems.append((body_start, end))
+    problem_text = "\n".join(_original_lines(norm, s, e) for s, e in problems).strip()
+    improvement_text = "\n".join(_original_lines(norm, s, e) for s, e in improvements).strip()
+    return problem_text or None, improvement_text or None
+
+
+def _kind(heading: str) -> str | None:
+    if "改进" in heading or "措施" in heading or "打算" in heading:
+        return "improvements"
+    if "问题" in heading or "不足" in heading:
+        return "problems"
+    return None
+
+
+def detect(norm: Normalized) -> Meta:
+    """Title, body, year, format, scope and sections of a normalised report."""
+    warnings: list[Warning] = []
+    title, body, year = find_title(norm)
+    if year is None:
+        year = _fallback_year(norm.text)
+        if year is not None:
+            warnings.append(Warning("year_guessed", f"no title year; {year} taken from the text"))
+    report_format, has_tables = detect_format(norm.text, year)
+    if report_format in ("2019", "2021") and not has_tables:
+        warnings.append(
+            Warning("no_tables", f"a {year} report without the national tables; format by year")
+        )
+    problems, improvements = find_sections(norm)
+    return Meta(
+        title=title,
+        body_name=body,
+        year=year,
+        format=report_format,
+        scope=detect_scope(norm.text),
+        problems=problems,
+        improvements=improvements,
+        has_tables=has_tables,
+        warnings=warnings,
+    )

@@ -1,0 +1,515 @@
+"""Numbers stated in a report's prose (domain.md §2.4), in their wording variants.
+
+Precision first: a rule fires only where a metric's own wording stands directly before the
+number (fillers such as 共/为/达 aside) and the unit fits; lists ("分别为"), zero statements
+("没有受理", "未发生…行政复议") and inferences ("全部同意公开") have their own handlers. A
+metric that receives two different numbers is dropped with a warning rather than guessed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from app.parsing.draft import DraftValue, Evidence, How, Warning
+from app.parsing.text import NUMBER_PATTERN, Normalized, parse_number
+
+_NUM = rf"(?P<n>{NUMBER_PATTERN})(?:余|多)?"
+_FILL = (
+    r"[”\"]?(?:的)?(?:总数|总量|数量|数)?(?:共计|共|总计|合计|累计|计|为|是|达到|达|有|:)*"
+    r"(?:约|近|大约|将近|逾|超过)?"
+)
+
+
+def _rule(keyword: str, units: str, *, unit_optional: bool = False) -> re.Pattern[str]:
+    number = f"{_NUM}(?:{units})"
+    if unit_optional:
+        # "否决公开答复数为0。": a bare Arabic number right after 为/是/:, ending the clause.
+        number = f"(?:{number}|(?<=[为是:])(?P<m>\\d+(?:\\.\\d+)?)(?![\\d.%\u3400-\u9fff]))"
+    return re.compile(f"(?:{keyword}){_FILL}{number}")
+
+
+_ITEMS = "条|项|件|个"
+_CASES = "件|起|次|宗|个"
+_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # proactive disclosure
+    ("proactive.total", _rule(r"(?<![依请])主动公开(?:各类|政府|的)*信息", _ITEMS)),
+    ("proactive.total", _rule(r"公开(?:政府)?信息总数", _ITEMS)),
+    (
+        "proactive.total",
+        _rule(
+            r"(?:全年|本年度?|年内|今年|共|累计|全年共)(?:主动)?公开(?:各类|政府|的)*信息", "条|项"
+        ),
+    ),
+    # 发布 only with 政府信息: "共发布各类信息" is often another channel's output.
+    ("proactive.total", _rule(r"(?:全年|本年度?|共|累计)(?:主动)?发布政府信息", "条|项")),
+    ("proactive.by_level.county", _rule(r"(?:县\(市(?:、区)?\)|县|县\(区\))级(?:信息)?", "条")),
+    ("proactive.by_level.township", _rule(r"(?:乡\(镇\)|乡镇|乡\(镇、街道\))级(?:信息)?", "条")),
+    ("proactive.by_content.normative_docs", _rule(r"规范性文件类(?:信息)?", "条")),
+    ("proactive.by_content.plans", _rule(r"规划计划(?:和|及|与)?完成情况类(?:信息)?", "条")),
+    (
+        "proactive.by_content.public_interest",
+        _rule(r"与?公众利益密切相关(?:的)?事项类(?:\([^)]{0,80}\))?(?:信息)?", "条"),
+    ),
+    ("proactive.by_content.public_funds", _rule(r"公共资金使用(?:和|及|与)监督类(?:信息)?", "条")),
+    ("proactive.by_content.organization", _rule(r"机构调整(?:和|及|与)人员变动类(?:信息)?", "条")),
+    ("proactive.by_content.other", _rule(r"(?<![\u4e00-\u9fff])其他类(?:信息)?", "条")),
+    (
+        "proactive.online.items",
+        _rule(r"(?:在)?信息公开专栏或信息公开网站(?:上)?发布(?:政府)?信息", _ITEMS),
+    ),
+    ("proactive.online.items", _rule(r"信息公开专栏(?:上)?发布(?:政府)?信息", _ITEMS)),
+    (
+        "proactive.online.items",
+        _rule(r"通过[^,;。\d]{0,10}?网站(?:上)?(?:公开|发布)(?:各类|政府)*(?:信息)?", "条"),
+    ),
+    (
+        "proactive.online.visits",
+        _rule(
+            r"(?:网站|专栏|栏目)(?:全年|年度|累计)?点击(?:次数|量)"
+            r"|信息公开(?:专栏|栏目|网站)(?:全年|年度|累计)?访问(?:次数|量)",
+            "次|人次",
+        ),
+    ),
+    ("proactive.within_20_workdays", _rule(r"不超过20个工作日(?:的)?", _ITEMS, unit_optional=True)),
+    # reading points
+    (
+        "reading_points.total",
+        _rule(r"(?:设立|设置|建立)(?:公共|政府)*信息(?:公开)?查阅(?:点|场所|室|中心)", "处|个"),
+    ),
+    ("reading_points.electronic", _rule(r"可(?:进行)?电子信息查阅的查阅点", "处|个|条")),
+    (
+        "reading_points.visitors",
+        _rule(
+            r"查阅点(?:共)?接(?:到|待)查阅|接待(?:群众|公众|市民|来访)?(?:查阅|查询)"
+            r"(?:群众|公众|市民)?",
+            "人次",
+        ),
+    ),
+    ("reading_points.files", _rule(r"查阅文件", "卷|份|件")),
+    # staff and training
+    (
+        "staff.total",
+        _rule(
+            r"人员配置|(?:配备|配置|共有|现有)(?:政府信息公开)?(?:工作)?人员"
+            r"|(?<![专兼全]职)(?<!培训)(?<!参训)(?<!接待)工作人员(?=共)",
+            "(?:人|名)(?!次)",
+        ),
+    ),
+    ("staff.full_time", _rule(r"(?:专职|全职)(?:工作)?(?:人员)?", "(?:人|名)(?!次)")),
+    ("staff.part_time", _rule(r"兼职(?:工作)?(?:人员|信息公开员|信息员)?", "(?:人|名)(?!次)")),
+    (
+        "training.sessions",
+        _rule(r"(?:举办|组织|开展)[^,;。\d]{0,10}?培训(?:班|会)?(?:次数)?", "次|期|场"),
+    ),
+    (
+        "training.attendances",
+        _rule(
+            r"参加培训(?:人次数|人次|人员)?|参训(?:人次|人员)?|培训(?:工作)?(?:人员|干部)", "人次"
+        ),
+    ),
+    # requests
+    ("requests.new.total", _rule(r"申请公开的政府信息次数", "次|件")),
+    (
+        "requests.new.total",
+        _rule(
+            r"(?:收到|受理|接到|接收|办理)(?:各类|依申请)*(?:政府)?信息公开(?:的)?申请(?:共|共计)?",
+            "件|次|份|条|宗",
+        ),
+    ),
+    (
+        "requests.new.total",
+        _rule(r"(?:受理|收到|接到)(?:依申请公开|(?:公开)?申请)|申请总数", "件|次|份"),
+    ),
+    ("requests.channel.in_person", _rule(r"当面(?:提出|提交)?申请(?:数)?", "件|次|份")),
+    ("requests.channel.fax", _rule(r"传真(?:方式)?(?:提出|提交)?申请(?:数)?", "件|次|份")),
+    ("requests.channel.email", _rule(r"电子邮件(?:方式)?(?:提出|提交)?申请(?:数)?", "件|次|份")),
+    ("requests.channel.online", _rule(r"(?:网上|网络|在线)(?:提出|提交)?申请(?:数)?", "件|次|份")),
+    ("requests.channel.letter", _rule(r"信函(?:方式)?(?:提出|提交)?申请(?:数)?", "件|次|份")),
+    ("requests.channel.other", _rule(r"其他形式(?:提出|提交)?申请(?:数)?", "件|次|份")),
+    (
+        "requests.granted.total",
+        _rule(r"(?<![不及和、与])(?:同意公开|予以公开|全部公开)(?:答复)?", "件|次|份|条"),
+    ),
+    ("requests.partial.total", _rule(r"(?<![及和、与])(?:同意)?部分公开(?:答复)?", "件|次|份|条")),
+    (
+        "requests.legacy_refused.total",
+        _rule(
+            r"(?:否决公开|不予公开|不同意公开|未予公开)(?:答复)?",
+            "件|次|份|条",
+            unit_optional=True,
+        ),
+    ),
+    # reconsideration, litigation, complaints
+    ("review.total", _rule(r"行政复议(?:申请|案件)?", _CASES)),
+    ("litigation.total", _rule(r"行政诉讼(?:案件)?|(?<=[,、;])诉讼(?:案件)?", _CASES)),
+    ("complaints.total", _rule(r"行政申诉(?:案件)?", _CASES)),
+    # fees
+    ("fees.total", _rule(r"(?:收费|收取费用)(?:金额|总额)?", "元", unit_optional=False)),
+    (
+        "fees.cost_recovery",
+        _rule(
+            r"(?:复印|复制|递送|邮寄|检索)[^,;。]{0,8}?(?:成本)?费用(?:数)?",
+            "元",
+            unit_optional=True,
+        ),
+    ),
+    ("fees.other", _rule(r"其他费用(?:数)?", "元", unit_optional=True)),
+    ("fees.information_processing", _rule(r"信息(?:公开)?处理费", "元")),
+)
+
+# Words before a match that show the number is about another year, not this report's.
+_OTHER_YEAR = re.compile(r"(?:上年|去年|上一年|同比|较|比)[^,;。]{0,6}$")
+
+_LIST_KEYWORDS: tuple[tuple[str, str], ...] = (
+    ("当面", "requests.channel.in_person"),
+    ("传真", "requests.channel.fax"),
+    ("电子邮件", "requests.channel.email"),
+    ("邮件", "requests.channel.email"),
+    ("网上", "requests.channel.online"),
+    ("网络", "requests.channel.online"),
+    ("信函", "requests.channel.letter"),
+    ("其他形式", "requests.channel.other"),
+    ("专职", "staff.full_time"),
+    ("全职", "staff.full_time"),
+    ("兼职", "staff.part_time"),
+    ("部分公开", "requests.partial.total"),
+    ("不予公开", "requests.legacy_refused.total"),
+    ("不同意公开", "requests.legacy_refused.total"),
+    ("同意公开", "requests.granted.total"),
+    ("予以公开", "requests.granted.total"),
+    ("行政复议", "review.total"),
+    ("复议", "review.total"),
+    ("行政诉讼", "litigation.total"),
+    ("诉讼", "litigation.total"),
+    ("申诉", "complaints.total"),
+)
+_RESPECTIVELY = re.compile(
+    rf"(?P<keys>[^,;。:\n\d]{{2,60}}?)(?:的数量|数量|数)?分别(?:为|是|有|达)?"
+    rf"(?P<nums>(?:{NUMBER_PATTERN})(?:余|多)?(?:件|次|人|名|条|起)?"
+    rf"(?:[、,和及与](?:{NUMBER_PATTERN})(?:余|多)?(?:件|次|人|名|条|起)?)+)"
+)
+_BOUNDARY = frozenset(",;。:\n")
+_ALL_ZERO = re.compile(
+    r"(?P<keys>[^,;。:\n\d]{2,60}?)均(?:为|是)?(?:零|0|无)(?:件|起|人)?(?![\d.])"
+)
+
+_ZERO = re.compile(
+    r"没有|未(?:发生|出现|收到|接到|接收|受理|有|产生)|为零|为0(?![\d.])|是零|(?:^|[:为])无(?:$|[。,;])|无(?=因|任何|涉及|发生)|均无|零(?:件|起)"
+)
+_NOT_ZERO_CONTEXT = re.compile(
+    r"纠错|纠正|败诉|撤销|被确认违法|不予公开|不予受理|补正|超期|逾期|以外"
+)
+_REQUEST_WORDS = re.compile(
+    r"(?:受理|收到|接到|接收|提出|办理)[^,;。]{0,12}申请|依申请公开|申请公开"
+)
+_FEE_WORDS = re.compile(r"收费|收取[^,;。]{0,6}费|费用")
+_FEE_ZERO = re.compile(
+    r"没有|未(?:收取|收费|发生|产生)|未[^,;。]{0,6}收取|不收取|免费|免收|为零|为0(?![\d.])"
+    r"|无(?:收费|任何)"
+)
+_ALL_GRANTED = re.compile(
+    r"(?:全部|均|一律)(?:予以|同意)?(?:公开|同意公开)(?:答复)?|全部予以答复公开"
+)
+_ALL_ONE_CHANNEL = re.compile(
+    r"(?:全部|均)(?:为|是|通过)?(?P<channel>当面|传真|电子邮件|网上|网络|信函)(?:方式)?(?:申请|提出|提交)"
+)
+_CHANNEL_KEYS = {
+    "当面": "in_person",
+    "传真": "fax",
+    "电子邮件": "email",
+    "网上": "online",
+    "网络": "online",
+    "信函": "letter",
+}
+_ALL_ONE_KIND_OF_STAFF = re.compile(r"(?:全部|均)(?:为|是)(?P<kind>专职|兼职)")
+
+
+# The 2014–2018 统计表 appended to many reports: "label unit number" lines.
+_STATISTICS_LINE = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、]|其中:)*"
+    r"(?P<label>[^\t|]+?)(?:\([^)]*\))?[\s|]*(?P<unit>万元|元|条|件|个|人次|人|次|处)[\s|]*"
+    r"(?P<n>\d+(?:\.\d+)?)[\s|]*$"
+)
+_STATISTICS_LABELS = {
+    "主动公开政府信息数": "proactive.total",
+    "政府网站公开政府信息数": "proactive.online.items",
+    "收到申请数": "requests.new.total",
+    "当面申请数": "requests.channel.in_person",
+    "传真申请数": "requests.channel.fax",
+    "网络申请数": "requests.channel.online",
+    "网上申请数": "requests.channel.online",
+    "电子邮件申请数": "requests.channel.email",
+    "信函申请数": "requests.channel.letter",
+    "同意公开答复数": "requests.granted.total",
+    "同意部分公开答复数": "requests.partial.total",
+    "不同意公开答复数": "requests.legacy_refused.total",
+    "行政复议数量": "review.total",
+    "行政诉讼数量": "litigation.total",
+    "依申请公开信息收取的费用": "fees.total",
+    "设置政府信息公开查阅点数": "reading_points.total",
+    "从事政府信息公开工作人员数": "staff.total",
+    "专职人员数": "staff.full_time",
+    "兼职人员数": "staff.part_time",
+    "举办各类培训班数": "training.sessions",
+    "接受培训人员数": "training.attendances",
+}
+_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))(?P<heading>.{2,40})$"
+)
+_NOTHING_LINE = re.compile(
+    r"^(?:本年度|本年|全年|今年|(?:19|20)\d{2}年度?)?[,]?(?:我[^,;。]{0,4})?"
+    r"(?:无|没有|为零|无此类情况|无相关情况|未发生)[。.]?$"
+)
+
+
+@dataclass(frozen=True)
+class _Found:
+    metric: str
+    value: Decimal
+    how: How
+    start: int
+    end: int
+
+
+def _prose(text: str) -> str:
+    """The text with table lines blanked (same length, so offsets hold)."""
+    out = []
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if "\t" in line or stripped.startswith("|") or stripped.startswith("##"):
+            out.append(" " * len(line))
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _clauses(text: str) -> Iterator[tuple[int, str]]:
+    for match in re.finditer(r"[^,;。\n!?]+", text):
+        yield match.start(), match.group()
+
+
+def _number_at(text: str, match: re.Match[str]) -> tuple[Decimal, bool] | None:
+    group = "n" if match.group("n") is not None else "m"
+    start, end = match.span(group)
+    number = parse_number(match.group(group), text[max(0, start - 2) : start], text[end : end + 4])
+    if number is None:
+        return None
+    return number.value, number.approximate
+
+
+def _from_rules(text: str) -> Iterator[_Found]:
+    for metric, pattern in _RULES:
+        for match in pattern.finditer(text):
+            if _OTHER_YEAR.search(text[max(0, match.start() - 12) : match.start()]):
+                continue
+            parsed = _number_at(text, match)
+            if parsed is None:
+                continue
+            value, approximate = parsed
+            yield _Found(metric, value, "approximate" if approximate else "printed", *match.span())
+
+
+def _metric_for(key: str) -> str | None:
+    for word, metric in _LIST_KEYWORDS:
+        if word in key:
+            return metric
+    return None
+
+
+def _split_keys(keys: str) -> list[str]:
+    keys = re.sub(r"^(?:其中|分别|通过|以|按)", "", keys)
+    return [k for k in re.split(r"[、和及与/]|以及", keys) if k]
+
+
+def _from_lists(norm: Normalized, text: str, warnings: list[Warning]) -> Iterator[_Found]:
+    for match in _anchored(_RESPECTIVELY, text, "分别"):
+        keys = _split_keys(match.group("keys"))
+        numbers = re.findall(rf"({NUMBER_PATTERN})((?:余|多)?)", match.group("nums"))
+        metrics = [_metric_for(k) for k in keys]
+        if len(keys) != len(numbers) or None in metrics or len(set(metrics)) != len(metrics):
+            if any(metrics):
+                warnings.append(
+                    _ambiguous(norm, match, "a list of numbers whose items are unclear")
+                )
+            continue
+        for metric, (token, suffix) in zip(metrics, numbers, strict=True):
+            number = parse_number(token, after=suffix)
+            if metric is not None and number is not None:
+                how: How = "approximate" if number.approximate else "printed"
+                yield _Found(metric, number.value, how, *match.span())
+    for match in _anchored(_ALL_ZERO, text, "均"):
+        keys = _split_keys(match.group("keys"))
+        metrics = [_metric_for(k) for k in keys]
+        if metrics and None not in metrics and len(keys) >= 2:
+            for metric in metrics:
+                if metric is not None:
+                    yield _Found(metric, Decimal(0), "printed", *match.span())
+
+
+def _anchored(pattern: re.Pattern[str], text: str, word: str) -> Iterator[re.Match[str]]:
+    """Matches of a list pattern, tried only at the clause starts before `word` (fast)."""
+    tried: set[int] = set()
+    for anchor in re.finditer(word, text):
+        start = anchor.start()
+        while start > 0 and start > anchor.start() - 61 and text[start - 1] not in _BOUNDARY:
+            start -= 1
+        if start in tried:
+            continue
+        tried.add(start)
+        match = pattern.match(text, start)
+        if match:
+            yield match
+
+
+def _ambiguous(norm: Normalized, match: re.Match[str], why: str) -> Warning:
+    start, end = norm.span(*match.span())
+    return Warning(
+        "ambiguous_number",
+        f"{why}: left out",
+        evidence=Evidence(norm.original[start:end], start, end),
+    )
+
+
+def _zero_statements(text: str) -> Iterator[_Found]:
+    for start, clause in _clauses(text):
+        end = start + len(clause)
+        if re.search(r"\d", re.sub(r"(?:19|20)\d{2}年", "", clause)):
+            continue
+        if _NOT_ZERO_CONTEXT.search(clause):
+            continue
+        zero = _ZERO.search(clause)
+        legal = False
+        if zero and ("复议" in clause or "诉讼" in clause or "申诉" in clause):
+            legal = True
+            if "复议" in clause:
+                yield _Found("review.total", Decimal(0), "printed", start, end)
+            if "诉讼" in clause:
+                yield _Found("litigation.total", Decimal(0), "printed", start, end)
+            if "申诉" in clause:
+                yield _Found("complaints.total", Decimal(0), "printed", start, end)
+        if zero and not legal and _REQUEST_WORDS.search(clause) and "费" not in clause:
+            yield _Found("requests.new.total", Decimal(0), "printed", start, end)
+        if _FEE_WORDS.search(clause) and _FEE_ZERO.search(clause) and not legal:
+            metric = "fees.information_processing" if "处理费" in clause else "fees.total"
+            yield _Found(metric, Decimal(0), "printed", start, end)
+
+
+def _statistics_table(text: str) -> Iterator[_Found]:
+    position = 0
+    for line in text.split("\n"):
+        match = _STATISTICS_LINE.match(line.strip())
+        if match:
+            metric = _STATISTICS_LABELS.get(match.group("label").strip())
+            number = parse_number(match.group("n"))
+            if metric is not None and number is not None:
+                value = number.value * (10_000 if match.group("unit") == "万元" else 1)
+                yield _Found(metric, value, "printed", position, position + len(line))
+        position += len(line) + 1
+
+
+def _nothing_under_heading(text: str) -> Iterator[_Found]:
+    """ "五、行政复议、行政诉讼情况" followed by "本年度无。": zeros for the heading's items."""
+    lines = text.split("\n")
+    starts = []
+    position = 0
+    for line in lines:
+        starts.append(position)
+        position += len(line) + 1
+    content = [i for i, line in enumerate(lines) if line.strip()]
+    for here, following in itertools.pairwise(content):
+        heading = _HEADING.match(lines[here].strip())
+        if not heading or not _NOTHING_LINE.match(lines[following].strip()):
+            continue
+        words = heading.group("heading")
+        span = (starts[following], starts[following] + len(lines[following]))
+        metrics = [
+            metric
+            for word, metric in (
+                ("复议", "review.total"),
+                ("诉讼", "litigation.total"),
+                ("申诉", "complaints.total"),
+                ("收费", "fees.total"),
+            )
+            if word in words
+        ]
+        if not metrics and "申请" in words:
+            metrics = ["requests.new.total"]
+        for metric in metrics:
+            yield _Found(metric, Decimal(0), "printed", *span)
+
+
+def extract(norm: Normalized) -> tuple[list[DraftValue], list[Warning]]:
+    """Values stated in the prose of a normalised report, with evidence in the original."""
+    text = _prose(norm.text)
+    warnings: list[Warning] = []
+    found = [
+        *_statistics_table(norm.text),
+        *_from_rules(text),
+        *_from_lists(norm, text, warnings),
+    ]
+    printed_metrics = {f.metric for f in found}
+    zeros = [*_zero_statements(text), *_nothing_under_heading(text)]
+    found += [z for z in zeros if z.metric not in printed_metrics]
+    chosen: dict[str, _Found] = {}
+    conflicting: set[str] = set()
+    for item in found:
+        previous = chosen.get(item.metric)
+        if previous is None:
+            chosen[item.metric] = item
+        elif previous.value != item.value:
+            conflicting.add(item.metric)
+    for metric in sorted(conflicting):
+        stated = sorted({str(f.value) for f in found if f.metric == metric})
+        warnings.append(
+            Warning(
+                "ambiguous_number",
+                f"{metric} is stated as {', '.join(stated)}: left out",
+                metrics=(metric,),
+            )
+        )
+        del chosen[metric]
+    _infer(text, chosen)
+    values = [_draft_value(norm, item) for item in chosen.values()]
+    return values, warnings
+
+
+def _infer(text: str, chosen: dict[str, _Found]) -> None:
+    """Values implied by a statement and a known count: "全部同意公开", "全部为当面申请"."""
+    staff = chosen.get("staff.total")
+    kind = _ALL_ONE_KIND_OF_STAFF.search(text)
+    if staff is not None and staff.how == "printed" and kind:
+        same, other = ("full_time", "part_time")[:: 1 if kind.group("kind") == "专职" else -1]
+        if f"staff.{same}" not in chosen and f"staff.{other}" not in chosen:
+            chosen[f"staff.{same}"] = _Found(f"staff.{same}", staff.value, "inferred", *kind.span())
+            chosen[f"staff.{other}"] = _Found(
+                f"staff.{other}", Decimal(0), "inferred", *kind.span()
+            )
+    requests = chosen.get("requests.new.total")
+    if requests is None or requests.how != "printed":
+        return
+    granted = _ALL_GRANTED.search(text)
+    if granted and "requests.granted.total" not in chosen and "部分" not in _around(text, granted):
+        chosen["requests.granted.total"] = _Found(
+            "requests.granted.total", requests.value, "inferred", *granted.span()
+        )
+    channel = _ALL_ONE_CHANNEL.search(text)
+    channels = [f"requests.channel.{c}" for c in ("in_person", "fax", "email", "online", "letter")]
+    if channel and not any(key in chosen for key in channels):
+        only = f"requests.channel.{_CHANNEL_KEYS[channel.group('channel')]}"
+        for key in [*channels, "requests.channel.other"]:
+            value = requests.value if key == only else Decimal(0)
+            chosen[key] = _Found(key, value, "inferred", *channel.span())
+
+
+def _around(text: str, match: re.Match[str]) -> str:
+    return text[max(0, match.start() - 6) : match.end() + 2]
+
+
+def _draft_value(norm: Normalized, item: _Found) -> DraftValue:
+    start, end = norm.span(item.start, item.end)
+    evidence = Evidence(norm.original[start:end], start, end)
+    return DraftValue(metric=item.metric, value=item.value, how=item.how, evidence=evidence)

@@ -1,0 +1,132 @@
+"""Title, body, year, format, scope and the problems/improvements sections."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.parsing import meta
+from app.parsing.text import normalize
+
+CORPUS = Path(__file__).parent / "corpus"
+
+
+@pytest.mark.parametrize(
+    ("text", "body", "year"),
+    [
+        ("台上镇2009年政府信息公开工作年度报告\n一、基本情况", "台上镇", 2009),
+        ("2019年上海市人民政府办公厅政府信息公开工作年度报告", "上海市人民政府办公厅", 2019),
+        (
+            "2025 年上海市人民政府办公厅政府信息公开\n工作年度报告\n本年度报告根据",
+            "上海市人民政府办公厅",
+            2025,
+        ),
+        ("河西乡人民政府2015年度政府信息公开工作报告", "河西乡人民政府", 2015),
+        ("某某市档案局关于2012年政府信息公开工作的年度报告", "某某市档案局", 2012),
+        ("某某县财政局政府信息公开工作2013年度报告", "某某县财政局", 2013),
+        ("雲山市財政局２０１４年政府信息公開工作年度報告", "云山市财政局", 2014),
+    ],
+)
+def test_title_variants(text: str, body: str, year: int) -> None:
+    title, found_body, found_year = meta.find_title(normalize(text))
+    assert title is not None
+    assert (found_body, found_year) == (body, year)
+
+
+def test_no_title_in_a_news_article() -> None:
+    assert meta.find_title(normalize("本报讯 昨日，市政府召开常务会议。")) == (None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "year", "expected"),
+    [
+        ("一、概述\n主动公开政府信息100条", 2012, ("pre2019", False)),
+        ("本年新收政府信息公开申请数量\t5\n本年新制作数量\t本年新公开数量", 2020, ("2019", True)),
+        (
+            "本年新收政府信息公开申请数量\t5\n本年制发件数\t本年废止件数\t现行有效件数",
+            2021,
+            ("2021", True),
+        ),
+        # Labels decide, not the year: a 2021 report printed in the old table layout.
+        ("本年新收政府信息公开申请数量\n本年新制作数量\t对外公开总数量", 2021, ("2019", True)),
+        ("申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请\t0", 2022, ("2021", True)),
+        ("本年度办理结果", 2020, ("2019", True)),
+        ("一、总体情况\n全年主动公开…", 2023, ("2021", False)),
+    ],
+)
+def test_format_detection(text: str, year: int, expected: tuple[str, bool]) -> None:
+    assert meta.detect_format(text, year) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "本报告由县政府办公室汇总全县各乡镇人民政府和县政府各部门的年度报告编制而成。",
+        "本报告由市政府办公室综合各县、区人民政府和市政府各部门政府信息公开工作情况编制。",
+        "本报告根据各县(市、区)政府和市直各部门报送的年度报告汇总编制。",
+    ],
+)
+def test_aggregate_scope(text: str) -> None:
+    assert meta.detect_scope(normalize(text).text) == "aggregate"
+
+
+def test_self_scope_when_only_mentioning_the_whole_city() -> None:
+    text = "组织开展了全市政务公开业务培训，指导各区开展试点。"
+    assert meta.detect_scope(normalize(text).text) == "self"
+
+
+def test_sections_split_by_subheadings() -> None:
+    text = (
+        "五、存在的主要问题及改进情况\n（一）主要问题\n一是公开不及时。\n"
+        "（二）改进措施\n一是加强考核。\n六、其他需要报告的事项\n无。"
+    )
+    problems, improvements = meta.find_sections(normalize(text))
+    assert problems == "一是公开不及时。"
+    assert improvements == "一是加强考核。"
+
+
+def test_sections_split_at_improvement_wording_and_site_footer_dropped() -> None:
+    text = (
+        "五、存在的问题及改进措施\n工作中存在以下主要问题:公开内容不全面。改进措施:加强学习。"
+        "\n\n政府信息公开年报"
+    )
+    problems, improvements = meta.find_sections(normalize(text))
+    assert problems == "工作中存在以下主要问题:公开内容不全面。"
+    assert improvements == "改进措施:加强学习。"
+
+
+def test_section_without_a_split_is_all_problems() -> None:
+    problems, improvements = meta.find_sections(normalize("六、存在的主要问题\n人手不足。"))
+    assert (problems, improvements) == ("人手不足。", None)
+
+
+def test_sections_of_the_2025_sample_lacking_the_section_heading() -> None:
+    norm = normalize((CORPUS / "real_2025_shanghai_office.txt").read_text(encoding="utf-8"))
+    problems, improvements = meta.find_sections(norm)
+    assert problems is not None and problems.startswith("总体来看，我市政务公开工作基础持续巩固")
+    assert problems.endswith("能力尚需进一步提高。")
+    assert improvements is not None and improvements.startswith("针对 2024 年工作中存在的主要问题")
+    assert "六、其他需要报告的事项" not in problems + improvements
+
+
+def test_the_2009_sample() -> None:
+    norm = normalize((CORPUS / "real_2009_taishang.txt").read_text(encoding="utf-8"))
+    info = meta.detect(norm)
+    assert (info.title, info.body_name, info.year) == (
+        "台上镇2009年政府信息公开工作年度报告",
+        "台上镇",
+        2009,
+    )
+    assert (info.format, info.scope, info.has_tables) == ("pre2019", "self", False)
+    assert info.problems is not None and info.problems.endswith("长效工作机制建设仍需完善。")
+    assert info.improvements is not None
+    assert info.improvements.startswith("结合存在的问题和不足，我市将在今后的工作中进一步改进：")
+    assert info.improvements.endswith("确保我市信息公开工作制度化、规范化、完整化。")
+
+
+def test_year_from_the_statistics_period_when_no_title() -> None:
+    text = "一、概述\n本报告所列数据的统计期限自2013年1月1日起至2013年12月31日止。主动公开信息。"
+    info = meta.detect(normalize(text))
+    assert (info.year, info.format) == (2013, "pre2019")
+    assert [w.code for w in info.warnings] == ["year_guessed"]

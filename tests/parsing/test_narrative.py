@@ -1,0 +1,342 @@
+"""Numbers in the prose: wording variants, zeros, lists, approximations, inferences, traps."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.parsing import NotAReport, html, narrative, parse
+from app.parsing.draft import DraftValue
+from app.parsing.text import normalize
+
+CORPUS = Path(__file__).parent / "corpus"
+
+
+def values_of(text: str) -> dict[str, DraftValue]:
+    found, _ = narrative.extract(normalize(text))
+    return {value.metric: value for value in found}
+
+
+def numbers_of(text: str) -> dict[str, Decimal | None]:
+    return {metric: value.value for metric, value in values_of(text).items()}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "metric", "number"),
+    [
+        ("2010年主动公开政府信息10余条。", "proactive.total", 10),
+        ("公开信息总数为1100条，", "proactive.total", 1100),
+        ("全年共公开各类信息2,415条。", "proactive.total", 2415),
+        ("我局累计公开政府信息285条。", "proactive.total", 285),
+        ("人员配置53人。", "staff.total", 53),
+        ("现有工作人员4名。", "staff.total", 4),
+        ("其中专职人员8人、", "staff.full_time", 8),
+        ("兼职人员两名。", "staff.part_time", 2),
+        ("举办培训次数3次，", "training.sessions", 3),
+        ("组织开展政府信息公开专题培训4场次。", "training.sessions", 4),
+        ("参加培训二十六人次。", "training.attendances", 26),
+        ("申请公开的政府信息次数1350次，", "requests.new.total", 1350),
+        ("受理政府信息公开申请859件，", "requests.new.total", 859),
+        ("共收到政府信息公开申请１７件。", "requests.new.total", 17),
+        ("共受理依申请公开23件。", "requests.new.total", 23),
+        ("其中网上申请30件。", "requests.channel.online", 30),
+        ("同意公开71件。", "requests.granted.total", 71),
+        ("同意部分公开6件。", "requests.partial.total", 6),
+        ("不予公开9件。", "requests.legacy_refused.total", 9),
+        ("否决公开答复数为0。", "requests.legacy_refused.total", 0),
+        ("行政复议2件。", "review.total", 2),
+        ("引发行政复议案件12件、行政诉讼案件5件。", "litigation.total", 5),
+        ("收费金额为1500元，", "fees.total", 1500),
+        ("收取检索、复制、邮寄等成本费用共计85.5元。", "fees.cost_recovery", Decimal("85.5")),
+        ("其他费用数为0。", "fees.other", 0),
+        ("设立公共信息查阅点数为38处，", "reading_points.total", 38),
+        ("设立政府信息公开查阅点近200个。", "reading_points.total", 200),
+        ("专栏点击量达56万余次。", "proactive.online.visits", 560000),
+        ("全市共主动公开政府信息8.6万余条。", "proactive.total", 86000),
+    ],
+)
+def test_wording_variants(sentence: str, metric: str, number: int | Decimal) -> None:
+    assert numbers_of(sentence).get(metric) == number
+
+
+@pytest.mark.parametrize(
+    ("sentence", "metric", "approximate"),
+    [
+        ("主动公开政府信息10余条。", "proactive.total", True),
+        ("配备政府信息公开工作人员1,200人左右。", "staff.total", True),
+        ("共收到政府信息公开申请1,300多件。", "requests.new.total", True),
+        ("受理政府信息公开申请1300件。", "requests.new.total", False),
+    ],
+)
+def test_approximate_numbers_are_marked(sentence: str, metric: str, approximate: bool) -> None:
+    value = values_of(sentence)[metric]
+    assert (value.how == "approximate") is approximate
+
+
+@pytest.mark.parametrize(
+    ("sentence", "zeros"),
+    [
+        ("2010年,我局没有受理信息公开申请。", {"requests.new.total"}),
+        ("2016年，我局依申请公开办理事项为零。", {"requests.new.total"}),
+        (
+            "我市在2009年没有接收到任何申请行政复议、提起行政诉讼的情况。",
+            {"review.total", "litigation.total"},
+        ),
+        ("我局没有收到有关政府信息公开行政复议申请。", {"review.total"}),
+        (
+            "本局未发生因政府信息公开申请提起的行政复议、行政诉讼和行政申诉案件。",
+            {"review.total", "litigation.total", "complaints.total"},
+        ),
+        (
+            "本乡无因政府信息公开引起的行政复议、行政诉讼案件。",
+            {"review.total", "litigation.total"},
+        ),
+        ("本局全年未收取任何费用。", {"fees.total"}),
+        ("我镇在政府信息公开工作中没有收取任何费用。", {"fees.total"}),
+        ("2025 年度本机关未收取信息公开处理费。", {"fees.information_processing"}),
+    ],
+)
+def test_zero_statements(sentence: str, zeros: set[str]) -> None:
+    assert numbers_of(sentence) == dict.fromkeys(zeros, Decimal(0))
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # Not a count of reviews: no review was *corrected*, no suit *lost*.
+        "全年未发生因依申请公开被行政复议纠错或行政诉讼败诉情形。",
+        # Granted and partial together: neither metric alone.
+        "予以公开及部分公开258件，占33.9%；",
+        # A Chinese numeral that is not a count of refusals.
+        "进一步做好公开和不予公开两类信息的界定。",
+        # Last year's number.
+        "比上年的1,980条增加435条。",
+        # Site traffic is not the disclosure column's clicks.
+        "政府门户网站全年访问量超过2,000万人次。",
+        # Other publications: not proactive disclosure items.
+        "共发布各类信息 13528 条，总浏览量为 536 万。",
+        "全年主动公开市政府规章 22 件、行政规范性文件 34 件。",
+        "公开答复数100%。",
+    ],
+)
+def test_precision_traps_give_nothing(sentence: str) -> None:
+    assert numbers_of(sentence) == {}
+
+
+def test_respectively_lists_assign_in_order() -> None:
+    found = numbers_of(
+        "其中当面申请、网上申请、信函申请分别为20件、38件、6件。专职、兼职人员分别为4人、19人。"
+    )
+    assert found == {
+        "requests.channel.in_person": 20,
+        "requests.channel.online": 38,
+        "requests.channel.letter": 6,
+        "staff.full_time": 4,
+        "staff.part_time": 19,
+    }
+
+
+def test_list_with_unclear_items_is_left_out_with_a_warning() -> None:
+    found, warnings = narrative.extract(normalize("当面申请和其他途径分别为3件、4件、5件。"))
+    assert found == []
+    assert [w.code for w in warnings] == ["ambiguous_number"]
+
+
+def test_both_zero_statement() -> None:
+    assert numbers_of("行政复议和行政诉讼均为零。") == {"review.total": 0, "litigation.total": 0}
+
+
+def test_a_metric_stated_twice_with_different_numbers_is_dropped_with_a_warning() -> None:
+    found, warnings = narrative.extract(normalize("人员配置5人。…… 人员配置6人。"))
+    assert found == []
+    assert warnings[0].code == "ambiguous_number"
+    assert warnings[0].metrics == ("staff.total",)
+
+
+def test_all_granted_and_all_in_person_are_inferred_from_the_request_count() -> None:
+    found = values_of("申请公开的政府信息次数1350次，全部为当面申请数；全部同意公开答复。")
+    assert found["requests.granted.total"].value == 1350
+    assert found["requests.granted.total"].how == "inferred"
+    assert found["requests.channel.in_person"].value == 1350
+    assert found["requests.channel.fax"].value == 0
+    assert found["requests.new.total"].how == "printed"
+
+
+def test_no_inference_from_an_approximate_request_count() -> None:
+    assert "requests.granted.total" not in values_of("受理政府信息公开申请10余件，全部予以公开。")
+
+
+def test_evidence_points_into_the_original_text() -> None:
+    original = "一、概述\n　　全年主动公開政府信息３２６條，其中規範性文件類１２條。"
+    found, _ = narrative.extract(normalize(original))
+    by_metric = {v.metric: v for v in found}
+    evidence = by_metric["proactive.total"].evidence
+    assert evidence is not None
+    assert evidence.snippet == "主动公開政府信息３２６條"
+    assert original[evidence.start : evidence.end] == evidence.snippet
+
+
+def test_table_lines_are_not_read_as_prose() -> None:
+    assert numbers_of("（一）予以公开\t5件\t0\n行政复议\t3件") == {}
+
+
+def test_the_2010_sample_values_and_evidence() -> None:
+    source = (CORPUS / "real_2010_penglai_stats.txt").read_text(encoding="utf-8")
+    draft = parse(source)
+    found = {v.metric: v for v in draft.values}
+    assert {m: v.value for m, v in found.items()} == {
+        "proactive.total": 10,
+        "requests.new.total": 0,
+        "review.total": 0,
+    }
+    assert found["proactive.total"].how == "approximate"
+    evidence = found["requests.new.total"].evidence
+    assert (
+        evidence is not None and source[evidence.start : evidence.end] == "我局没有受理信息公开申请"
+    )
+
+
+def test_prose_contradicting_the_table_keeps_the_table_and_warns() -> None:
+    source = (CORPUS / "real_2019_shanghai_office.txt").read_text(encoding="utf-8")
+    changed = source.replace("信息公开类行政复议7件", "信息公开类行政复议8件")
+    assert changed != source
+    draft = parse(changed)
+    assert [v.value for v in draft.values if v.metric == "review.total"] == [7]
+    conflicts = [w for w in draft.warnings if w.code == "text_vs_table"]
+    assert [w.metrics for w in conflicts] == [("review.total",)]
+
+
+def test_prose_only_values_of_a_table_report_are_kept_where_the_format_stores_them() -> None:
+    draft = parse((CORPUS / "real_2025_shanghai_office.txt").read_text(encoding="utf-8"))
+    found = {v.metric: v.value for v in draft.values}
+    assert found["fees.information_processing"] == 0
+    # "不予公开 20 件" is the 2019+ derived refusal total, never the pre-2019 metric.
+    assert "requests.legacy_refused.total" not in found
+    assert not [w for w in draft.warnings if w.code == "text_vs_table"]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "",
+        "   \n\t ",
+        "\x00\x01\x02binary\x00",
+        "本报讯 昨日，市政府召开常务会议，研究部署下一步工作。",
+    ],
+)
+def test_not_a_report(source: str) -> None:
+    with pytest.raises(NotAReport):
+        parse(source)
+
+
+def test_a_news_article_about_disclosure_is_not_a_report() -> None:
+    article = (
+        "记者从市政府获悉，我市将进一步推进政府信息公开，主动公开政府信息。市民可登录网站查阅。"
+    )
+    with pytest.raises(NotAReport):
+        parse(article)
+
+
+@pytest.mark.parametrize("path", sorted(CORPUS.glob("*.txt")), ids=lambda p: p.stem)
+def test_truncated_documents_give_a_draft_or_not_a_report(path: Path) -> None:
+    source = path.read_text(encoding="utf-8")
+    for cut in range(0, len(source), max(1, len(source) // 25)):
+        try:
+            draft = parse(source[:cut])
+        except NotAReport:
+            continue
+        # Evidence of HTML points into the text html.to_text made of it.
+        parsed = html.to_text(source[:cut]) if "<p" in source else source
+        for value in draft.values:
+            if value.evidence is not None:
+                assert parsed[value.evidence.start : value.evidence.end] == value.evidence.snippet
+
+
+_FUZZ_ALPHABET = list(
+    "０１２3456789一二十百千万两余近约条件人次元，。；、：（）\n\t "
+    "公开申请行政复议诉讼收费没有未为零全部同意"
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_FUZZ_ALPHABET), max_size=300))
+def test_arbitrary_text_never_crashes_the_parser(source: str) -> None:
+    prefix = "某县2012年政府信息公开工作年度报告\n主动公开 依申请 行政复议 收费\n"
+    try:
+        draft = parse(prefix + source)
+    except NotAReport:
+        return
+    for value in draft.values:
+        assert value.evidence is not None
+        assert (prefix + source)[
+            value.evidence.start : value.evidence.end
+        ] == value.evidence.snippet
+
+
+def test_appended_statistics_table_rows() -> None:
+    text = (
+        "附表：2016年政府信息公开情况统计表\n统计指标 单位 统计数\n"
+        "（一）主动公开政府信息数（不同渠道和方式公开相同信息计1条） 条 1520\n"
+        "其中：主动公开规范性文件数 条 23\n"
+        "（一）收到申请数 件 12\n"
+        "4.不同意公开答复数 件 1\n"
+        "六、依申请公开信息收取的费用 万元 0.05\n"
+        "1.专职人员数（不包括政府公报及政府网站工作人员数） 人 1\n"
+        "（一）召开政府信息公开工作会议或专题会议数 次 2\n"
+    )
+    assert numbers_of(text) == {
+        "proactive.total": 1520,
+        "requests.new.total": 12,
+        "requests.legacy_refused.total": 1,
+        "fees.total": 500,
+        "staff.full_time": 1,
+    }
+
+
+def test_statistics_rows_in_html_cells_separated_by_tabs() -> None:
+    assert numbers_of("（三）从事政府信息公开工作人员数\t人\t5\n2.兼职人员数\t人\t4") == {
+        "staff.total": 5,
+        "staff.part_time": 4,
+    }
+
+
+def test_nothing_under_a_heading_is_zero_for_the_heading_items() -> None:
+    text = "四、政府信息公开的收费及减免情况\n无。\n五、行政复议、行政诉讼情况\n本年度无。\n"
+    assert numbers_of(text) == {"fees.total": 0, "review.total": 0, "litigation.total": 0}
+
+
+def test_quoted_outcome_labels() -> None:
+    found = numbers_of(
+        "已答复的申请中，“同意公开”的105件，“同意部分公开”的9件，“不同意公开”的12件。"
+    )
+    assert found == {
+        "requests.granted.total": 105,
+        "requests.partial.total": 9,
+        "requests.legacy_refused.total": 12,
+    }
+
+
+def test_all_requests_online_and_all_staff_part_time_are_inferred() -> None:
+    found = values_of("工作人员共二人（均为兼职）。共接到政府信息公开申请9件，均为网上申请。")
+    assert {m: v.value for m, v in found.items()} == {
+        "staff.total": 2,
+        "staff.part_time": 2,
+        "staff.full_time": 0,
+        "requests.new.total": 9,
+        "requests.channel.online": 9,
+        "requests.channel.in_person": 0,
+        "requests.channel.fax": 0,
+        "requests.channel.email": 0,
+        "requests.channel.letter": 0,
+        "requests.channel.other": 0,
+    }
+    assert found["staff.part_time"].how == "inferred"
+    assert found["staff.total"].how == "printed"
+
+
+def test_training_attendance_is_not_staff() -> None:
+    assert numbers_of("培训工作人员50人次。") == {"training.attendances": 50}
