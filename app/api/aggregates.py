@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from app.api.csv import csv_response, wants_csv
+from app.api.csv import ResponseFormat, csv_response, wants_csv
 from app.api.deps import SettingsDep
-from app.api.reports import PROBLEMS
+from app.api.values import CSV_OK
 from app.db import SessionDep
 from app.errors import InvalidRequest
 from app.schemas.aggregates import (
@@ -30,14 +30,7 @@ router = APIRouter(tags=["aggregates"])
 
 Metrics = Annotated[list[MetricKey], Query(description="One or more metric keys.")]
 YearParam = Annotated[int, Query(ge=MIN_YEAR, le=2100)]
-ResponseFormat = Annotated[
-    Literal["json", "csv"] | None, Query(description="csv, or send Accept: text/csv.")
-]
-RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"text/csv": {}}},
-    404: PROBLEMS[404],
-    422: PROBLEMS[422],
-}
+RESPONSES = CSV_OK
 
 
 def ratio_number(value: Decimal | None) -> int | float | None:

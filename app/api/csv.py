@@ -6,12 +6,16 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from fastapi import Request
+from fastapi import Query, Request
 from fastapi.responses import Response
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+
+ResponseFormat = Annotated[
+    Literal["json", "csv"] | None, Query(description="csv, or send Accept: text/csv.")
+]
 
 
 def wants_csv(request: Request, format_param: str | None) -> bool:

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
-from app.api.csv import csv_response, wants_csv
+from app.api.csv import ResponseFormat, csv_response, wants_csv
 from app.api.paging import PageDep, paginate
 from app.api.reports import PROBLEMS
 from app.db import SessionDep
@@ -16,9 +16,6 @@ from app.services import reports
 
 router = APIRouter(tags=["values"])
 
-ResponseFormat = Annotated[
-    Literal["json", "csv"] | None, Query(description="csv, or send Accept: text/csv.")
-]
 CSV_OK: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/csv": {}}},
     404: PROBLEMS[404],

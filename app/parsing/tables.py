@@ -19,44 +19,28 @@ from functools import cached_property, lru_cache
 from itertools import pairwise
 
 from app.catalog import metrics
+from app.catalog.data import APPLICANTS
+from app.catalog.data import REQUEST_ROWS as CATALOG_REQUEST_ROWS
 from app.parsing.draft import DraftValue, Evidence, State, Warning
 
-APPLICANT_COLUMNS = (
-    "natural_person",
-    "commercial",
-    "research",
-    "social_org",
-    "legal_service",
-    "other_org",
-    "total",
-)
-_OUTCOME_ROWS_COMMON = (
-    "granted",
-    "partial",
-    "denied.state_secret",
-    "denied.law_forbidden",
-    "denied.three_safety",
-    "denied.third_party",
-    "denied.internal_affairs",
-    "denied.process_info",
-    "denied.enforcement_file",
-    "denied.admin_query",
-    "unable.not_held",
-    "unable.needs_creation",
-    "unable.unclear",
-    "not_processed.petition",
-    "not_processed.repeat",
-    "not_processed.publication",
-    "not_processed.mass_repeat",
-    "not_processed.confirm_existing",
-)
-OUTCOME_ROWS = {
-    "2019": (*_OUTCOME_ROWS_COMMON, "other"),
-    "2021": (*_OUTCOME_ROWS_COMMON, "other.no_correction", "other.no_fee", "other.other"),
+# Row and column order as the national formats print them, from the catalog's own tables.
+APPLICANT_COLUMNS = tuple(column for column, *_ in APPLICANTS)
+_PRINTED_ROWS = {
+    fmt: tuple(row for row, _zh, _en, formats in CATALOG_REQUEST_ROWS if fmt in formats)
+    for fmt in ("2019", "2021")
 }
+# （六）其他处理 is one printed row in 2019, three in 2021 (the catalog derives the 2021 sum).
 REQUEST_ROWS = {
-    fmt: ("new", "carried_in", *outcomes, "total_handled", "carried_out")
-    for fmt, outcomes in OUTCOME_ROWS.items()
+    "2019": tuple(
+        row
+        for printed in _PRINTED_ROWS["2019"]
+        for row in (("other", printed) if printed == "total_handled" else (printed,))
+    ),
+    "2021": _PRINTED_ROWS["2021"],
+}
+OUTCOME_ROWS = {
+    fmt: tuple(r for r in rows if r not in ("new", "carried_in", "total_handled", "carried_out"))
+    for fmt, rows in REQUEST_ROWS.items()
 }
 REVIEW_BLOCKS = ("review", "litigation_direct", "litigation_after_review")
 REVIEW_OUTCOMES = ("upheld", "corrected", "other", "pending", "total")
