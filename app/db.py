@@ -108,3 +108,12 @@ def insert_for(session: Session) -> Any:
     from sqlalchemy.dialects import postgresql, sqlite
 
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+def grouped(pairs: Any) -> dict[Any, list[int]]:
+    """(id, key...) tuples as {key: [ids]}: queries filter `key = k AND id IN (...)`, which
+    both databases answer from an index, where a row-value IN list may be scanned."""
+    found: dict[Any, list[int]] = {}
+    for id_, *key in sorted(pairs):
+        found.setdefault(key[0] if len(key) == 1 else tuple(key), []).append(id_)
+    return found

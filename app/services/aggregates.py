@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, func, insert, select, tuple_, update
+from sqlalchemy import CursorResult, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from app import catalog, models
+from app.db import grouped
 from app.errors import InvalidRequest
 from app.rules import plain
 from app.services import catalog as catalog_service
@@ -319,25 +320,27 @@ def aggregate_report_numbers(
     session: Session, pairs: set[tuple[int, int]]
 ) -> dict[tuple[int, int], dict[str, Decimal]]:
     """The numbers of the current aggregate-scope revisions of (body, year) pairs."""
-    if not pairs:
-        return {}
     report, revision = models.Report, models.ReportRevision
     value, metric = models.ReportValue, models.Metric
-    rows = session.execute(
-        select(report.jurisdiction_id, report.year, metric.key, value.value)
-        .join(revision, (revision.report_id == report.id) & (revision.number == report.revision))
-        .join(value, value.revision_id == revision.id)
-        .join(metric, metric.id == value.metric_id)
-        .where(
-            report.scope == "aggregate",
-            tuple_(report.jurisdiction_id, report.year).in_(sorted(pairs)),
-            value.value.is_not(None),
-        )
-    )
     found: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(dict)
-    for body_id, year, key, number in rows:
-        if number is not None:
-            found[(body_id, year)][key] = number
+    for year, body_ids in grouped(pairs).items():
+        rows = session.execute(
+            select(report.jurisdiction_id, metric.key, value.value)
+            .join(
+                revision, (revision.report_id == report.id) & (revision.number == report.revision)
+            )
+            .join(value, value.revision_id == revision.id)
+            .join(metric, metric.id == value.metric_id)
+            .where(
+                report.year == year,
+                report.scope == "aggregate",
+                report.jurisdiction_id.in_(body_ids),
+                value.value.is_not(None),
+            )
+        )
+        for body_id, key, number in rows:
+            if number is not None:
+                found[(body_id, year)][key] = number
     return found
 
 
@@ -352,19 +355,20 @@ def recheck_aggregate_reports(
     if not printed:
         return
     report, revision = models.Report, models.ReportRevision
-    revisions = {
-        (r.jurisdiction_id, r.year): rev
-        for r, rev in session.execute(
+    revisions = {}
+    for year, body_ids in grouped(printed).items():
+        rows = session.execute(
             select(report, revision)
             .join(
                 revision, (revision.report_id == report.id) & (revision.number == report.revision)
             )
             .where(
+                report.year == year,
                 report.scope == "aggregate",
-                tuple_(report.jurisdiction_id, report.year).in_(sorted(printed)),
+                report.jurisdiction_id.in_(body_ids),
             )
         )
-    }
+        revisions.update({(r.jurisdiction_id, r.year): rev for r, rev in rows})
     for (body_id, year), numbers in printed.items():
         current = revisions[(body_id, year)]
         keys = [k for k in numbers if (m := catalog.get(k)) and m.aggregation == "sum"]

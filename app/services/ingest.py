@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import bindparam, delete, insert, select, tuple_
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from app import catalog, models, rules
-from app.db import Base, insert_for
+from app.db import Base, grouped, insert_for
 from app.errors import InconsistentReport, InvalidReport, ProblemError
 from app.schemas.common import as_number
 from app.services import aggregates, hierarchy
@@ -152,30 +152,34 @@ def _lock_reports(session: Session, keys: list[Key]) -> dict[Key, models.Report]
             .on_conflict_do_nothing(index_elements=["jurisdiction_id", "year", "scope"])
         )
     found: dict[Key, models.Report] = {}
-    for start in range(0, len(keys), CHUNK):
-        chunk = keys[start : start + CHUNK]
-        locked = session.scalars(
-            select(report)
-            .where(tuple_(report.jurisdiction_id, report.year, report.scope).in_(chunk))
-            .order_by(report.id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-        found.update({(r.jurisdiction_id, r.year, r.scope): r for r in locked})
+    for (year, scope), body_ids in grouped(keys).items():
+        for start in range(0, len(body_ids), CHUNK):
+            locked = session.scalars(
+                select(report)
+                .where(
+                    report.year == year,
+                    report.scope == scope,
+                    report.jurisdiction_id.in_(body_ids[start : start + CHUNK]),
+                )
+                .order_by(report.id)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
+            found.update({(r.jurisdiction_id, r.year, r.scope): r for r in locked})
     return found
 
 
 def _current_hashes(
     session: Session, reports: list[models.Report]
 ) -> dict[int, tuple[models.ReportRevision, str]]:
-    revision = models.ReportRevision
-    keys = [(r.id, r.revision) for r in reports if r.revision > 0]
+    report, revision = models.Report, models.ReportRevision
+    ids = sorted(r.id for r in reports if r.revision > 0)
     found: dict[int, tuple[models.ReportRevision, str]] = {}
-    for start in range(0, len(keys), CHUNK):
+    for start in range(0, len(ids), CHUNK):
         rows = session.scalars(
-            select(revision).where(
-                tuple_(revision.report_id, revision.number).in_(keys[start : start + CHUNK])
-            )
+            select(revision)
+            .join(report, (revision.report_id == report.id) & (revision.number == report.revision))
+            .where(report.id.in_(ids[start : start + CHUNK]))
         )
         found.update({r.report_id: (r, r.content_hash) for r in rows})
     return found
@@ -187,25 +191,26 @@ def _previous_numbers(session: Session, items: list[Item]) -> dict[Key, dict[str
     found: dict[Key, dict[str, Decimal]] = defaultdict(dict)
     report, revision = models.Report, models.ReportRevision
     value, metric = models.ReportValue, models.Metric
-    wanted_list = sorted(wanted)
-    for start in range(0, len(wanted_list), CHUNK):
-        rows = session.execute(
-            select(report.jurisdiction_id, report.year, report.scope, metric.key, value.value)
-            .join(
-                revision, (revision.report_id == report.id) & (revision.number == report.revision)
+    for (year, scope), body_ids in grouped(wanted).items():
+        for start in range(0, len(body_ids), CHUNK):
+            rows = session.execute(
+                select(report.jurisdiction_id, metric.key, value.value)
+                .join(
+                    revision,
+                    (revision.report_id == report.id) & (revision.number == report.revision),
+                )
+                .join(value, value.revision_id == revision.id)
+                .join(metric, metric.id == value.metric_id)
+                .where(
+                    report.year == year,
+                    report.scope == scope,
+                    report.jurisdiction_id.in_(body_ids[start : start + CHUNK]),
+                    value.value.is_not(None),
+                )
             )
-            .join(value, value.revision_id == revision.id)
-            .join(metric, metric.id == value.metric_id)
-            .where(
-                tuple_(report.jurisdiction_id, report.year, report.scope).in_(
-                    wanted_list[start : start + CHUNK]
-                ),
-                value.value.is_not(None),
-            )
-        )
-        for body_id, year, scope, key, number in rows:
-            if number is not None:
-                found[(body_id, year, scope)][key] = number
+            for body_id, key, number in rows:
+                if number is not None:
+                    found[(body_id, year, scope)][key] = number
     for item in items:  # a previous year posted in the same batch counts as stored
         assert item.report_in is not None
         found[item.key] = {v.metric: v.value for v in item.report_in.values if v.value is not None}
@@ -400,15 +405,15 @@ def _facts_of(
 ) -> dict[tuple[int, int], dict[int, tuple[Decimal, bool]]]:
     fact = models.Fact
     found: dict[tuple[int, int], dict[int, tuple[Decimal, bool]]] = defaultdict(dict)
-    wanted = sorted(pairs)
-    for start in range(0, len(wanted), CHUNK):
-        rows = session.execute(
-            select(fact.jurisdiction_id, fact.year, fact.metric_id, fact.value, fact.revised).where(
-                tuple_(fact.jurisdiction_id, fact.year).in_(wanted[start : start + CHUNK])
+    for year, body_ids in grouped(pairs).items():
+        for start in range(0, len(body_ids), CHUNK):
+            rows = session.execute(
+                select(fact.jurisdiction_id, fact.metric_id, fact.value, fact.revised).where(
+                    fact.year == year, fact.jurisdiction_id.in_(body_ids[start : start + CHUNK])
+                )
             )
-        )
-        for body_id, year, metric_id, value, revised in rows:
-            found[(body_id, year)][metric_id] = (value, revised)
+            for body_id, metric_id, value, revised in rows:
+                found[(body_id, year)][metric_id] = (value, revised)
     return found
 
 
@@ -444,13 +449,13 @@ def _replace_facts(
     new: dict[tuple[int, int], dict[int, tuple[Decimal, bool]]],
 ) -> None:
     fact = models.Fact
-    wanted = sorted(pairs)
-    for start in range(0, len(wanted), CHUNK):
-        session.execute(
-            delete(fact).where(
-                tuple_(fact.jurisdiction_id, fact.year).in_(wanted[start : start + CHUNK])
+    for year, body_ids in grouped(pairs).items():
+        for start in range(0, len(body_ids), CHUNK):
+            session.execute(
+                delete(fact).where(
+                    fact.year == year, fact.jurisdiction_id.in_(body_ids[start : start + CHUNK])
+                )
             )
-        )
     rows = [
         {
             "year": year,
