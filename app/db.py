@@ -117,3 +117,19 @@ def grouped(pairs: Any) -> dict[Any, list[int]]:
     for id_, *key in sorted(pairs):
         found.setdefault(key[0] if len(key) == 1 else tuple(key), []).append(id_)
     return found
+
+
+def bulk_insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
+    """Insert many rows: COPY on PostgreSQL (several times faster than any INSERT form),
+    an executemany elsewhere. Columns are the keys of the first row."""
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        connection.execute(table.insert(), rows)
+        return
+    columns = list(rows[0])
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[column] for column in columns])

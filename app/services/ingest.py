@@ -12,13 +12,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
-from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy import Column, MetaData, Table, bindparam, delete, select, text
 from sqlalchemy.orm import Session
 
 from app import catalog, models, rules
-from app.db import Base, grouped, insert_for
+from app.db import Base, bulk_insert, grouped, insert_for
 from app.errors import InconsistentReport, InvalidReport, ProblemError
 from app.schemas.common import as_number
 from app.services import aggregates, hierarchy
@@ -145,12 +145,12 @@ def _lock_reports(session: Session, keys: list[Key]) -> dict[Key, models.Report]
     """
     report = models.Report
     rows = [{"jurisdiction_id": b, "year": y, "scope": s, "revision": 0} for b, y, s in keys]
-    for start in range(0, len(rows), CHUNK):
-        session.execute(
-            insert_for(session)(report)
-            .values(rows[start : start + CHUNK])
-            .on_conflict_do_nothing(index_elements=["jurisdiction_id", "year", "scope"])
-        )
+    session.connection().execute(
+        insert_for(session)(table_of(report)).on_conflict_do_nothing(
+            index_elements=["jurisdiction_id", "year", "scope"]
+        ),
+        rows,
+    )
     found: dict[Key, models.Report] = {}
     for (year, scope), body_ids in grouped(keys).items():
         for start in range(0, len(body_ids), CHUNK):
@@ -298,7 +298,8 @@ def _write_revisions(session: Session, items: list[Item], ids: dict[str, int]) -
         for item in items
         for f in item.findings
     ]
-    _insert(session, models.Finding, findings)
+    if findings:  # few, and their JSON column would need encoding for COPY
+        session.connection().execute(table_of(models.Finding).insert(), findings)
     for item in items:
         assert item.report is not None and item.revision is not None
         item.status = "created" if item.revision.number == 1 else "revised"
@@ -346,8 +347,13 @@ def ingest_one(session: Session, body: Any, strict: bool = False) -> Item:
 
 
 def _insert(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> None:
-    for start in range(0, len(rows), 5 * CHUNK):
-        session.execute(insert(model), rows[start : start + 5 * CHUNK])
+    # The ORM's bulk path or a multi-row VALUES construct spends longer in Python than the
+    # database spends writing.
+    bulk_insert(session, table_of(model), rows)
+
+
+def table_of(model: type[Base]) -> Table:
+    return cast(Table, model.__table__)
 
 
 def fact_numbers(values: Sequence[ValueInput]) -> dict[str, Decimal]:
@@ -497,18 +503,7 @@ def _apply_deltas(
         }
         for (y, m, a), t in totals.items()
     ]
-    for start in range(0, len(rows), CHUNK):
-        statement = insert_for(session)(rollup).values(rows[start : start + CHUNK])
-        session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["year", "metric_id", "ancestor_id"],
-                set_={
-                    "value": rollup.value + statement.excluded.value,
-                    "reporting": rollup.reporting + statement.excluded.reporting,
-                    "revised": rollup.revised + statement.excluded.revised,
-                },
-            )
-        )
+    _add_to_rollups(session, rows)
     emptied = [row for row in rows if row["reporting"] < 0]
     if emptied:  # a roll-up nobody reports any more is no row, as in a rebuild
         session.connection().execute(
@@ -520,6 +515,41 @@ def _apply_deltas(
             ),
             [{"y": r["year"], "m": r["metric_id"], "a": r["ancestor_id"]} for r in emptied],
         )
+
+
+ROLLUP_DELTAS = """
+CREATE TEMPORARY TABLE IF NOT EXISTS rollup_deltas
+(year smallint, metric_id smallint, ancestor_id integer, value numeric, reporting integer,
+ revised integer) ON COMMIT DELETE ROWS
+"""
+
+
+def _add_to_rollups(session: Session, rows: list[dict[str, Any]]) -> None:
+    """rollups += rows, by key; on PostgreSQL through a COPY into a temporary table."""
+    table = table_of(models.Rollup)
+    statement = insert_for(session)(table)
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(ROLLUP_DELTAS))
+        # Emptied at commit, but a batch with several rounds adds more than once.
+        session.execute(text("DELETE FROM rollup_deltas"))
+        deltas = Table("rollup_deltas", MetaData(), *(Column(c.name) for c in table.c))
+        bulk_insert(session, deltas, rows)
+        statement = statement.from_select(
+            [c.name for c in table.c], select(*deltas.c).order_by(*deltas.c[:3])
+        )
+        rows = []
+    upsert = statement.on_conflict_do_update(
+        index_elements=["year", "metric_id", "ancestor_id"],
+        set_={
+            "value": table.c.value + statement.excluded.value,
+            "reporting": table.c.reporting + statement.excluded.reporting,
+            "revised": table.c.revised + statement.excluded.revised,
+        },
+    )
+    if rows:
+        session.connection().execute(upsert, rows)
+    else:
+        session.execute(upsert)
 
 
 def check_aggregates(session: Session, pairs: set[tuple[int, int]], ids: dict[str, int]) -> None:
