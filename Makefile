@@ -1,7 +1,7 @@
 # Developer commands; every one assumes the virtualenv of the README is active.
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: test test-pg lint format migrate openapi demo ci
+.PHONY: test test-pg lint format migrate openapi demo ci bench
 
 test:
 	pytest
@@ -29,3 +29,6 @@ demo:
 
 ci:
 	bash .ci/run
+
+bench:
+	python -m bench.run --db both

@@ -1,0 +1,1 @@
+"""Benchmarks: a national data set on the real registry, loaded and queried through HTTP."""

@@ -1,0 +1,131 @@
+"""Timing loops, percentiles, a per-statement profile of the service, and plain tables."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import httpx
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session
+
+
+def percentile(samples: Sequence[float], p: float) -> float:
+    """Linear interpolation between closest ranks (numpy's default)."""
+    ordered = sorted(samples)
+    if not ordered:
+        return float("nan")
+    position = (len(ordered) - 1) * p / 100
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def timed(
+    action: Callable[[], Any], runs: int, warmup: int, limit: float | None = None
+) -> list[float]:
+    """Seconds of each of `runs` calls after `warmup` untimed ones; stops early (after at
+    least 5 runs) once `limit` seconds have been spent."""
+    for _ in range(warmup):
+        action()
+    samples: list[float] = []
+    spent = 0.0
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - started)
+        spent += samples[-1]
+        if limit is not None and spent > limit and len(samples) >= 5:
+            break
+    return samples
+
+
+def api_call(
+    client: httpx.Client, path: str, params: list[tuple[str, str | int]]
+) -> Callable[[], Any]:
+    def call() -> Any:
+        response = client.get(path, params=params)
+        if response.status_code != 200:
+            raise RuntimeError(
+                f"GET {response.url} answered {response.status_code}: {response.text}"
+            )
+        return response.json()
+
+    return call
+
+
+class StatementProfile:
+    """Time spent per SQL statement of the service, measured in-process on `engine`."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.seconds: dict[str, float] = defaultdict(float)
+        self.counts: dict[str, int] = defaultdict(int)
+        event.listen(engine, "before_cursor_execute", self._before)
+        event.listen(engine, "after_cursor_execute", self._after)
+
+    def _before(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        conn.info["bench_started"] = time.perf_counter()
+
+    def _after(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        self.seconds[statement] += time.perf_counter() - conn.info.pop("bench_started")
+        self.counts[statement] += 1
+
+    def run(
+        self, service: Callable[[Session], Any], runs: int
+    ) -> tuple[list[float], list[tuple[float, int, str]]]:
+        """Seconds per call, and the top statements: (ms per call, executions per call, SQL)."""
+        with Session(self.engine) as session:
+            service(session)  # warm-up
+        self.seconds.clear()
+        self.counts.clear()
+        samples = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            with Session(self.engine) as session:
+                service(session)
+            samples.append(time.perf_counter() - started)
+        top = sorted(self.seconds.items(), key=lambda item: -item[1])[:3]
+        return samples, [
+            (seconds / runs * 1000, self.counts[sql] // runs, " ".join(sql.split()))
+            for sql, seconds in top
+        ]
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """A plain-text table; numbers right-aligned."""
+    text = [[_cell(v) for v in row] for row in rows]
+    widths = [
+        max(len(h), *(len(r[i]) for r in text)) if text else len(h) for i, h in enumerate(headers)
+    ]
+    lines = [
+        "  ".join(
+            h.ljust(w) if i == 0 else h.rjust(w)
+            for i, (h, w) in enumerate(zip(headers, widths, strict=True))
+        )
+    ]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in text:
+        lines.append(
+            "  ".join(
+                v.ljust(w) if i == 0 else v.rjust(w)
+                for i, (v, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
+    return "\n".join(lines)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        if value != value:
+            return "-"
+        return f"{value:,.2f}"
+    return str(value)
+
+
+def ms(seconds: float) -> float:
+    return seconds * 1000
