@@ -14,7 +14,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, func, insert, select, update
+from sqlalchemy import (
+    CursorResult,
+    Integer,
+    column,
+    delete,
+    func,
+    insert,
+    select,
+    true,
+    update,
+    values,
+)
 from sqlalchemy.orm import Session
 
 from app import catalog, models
@@ -175,41 +186,63 @@ def subtree_sizes(session: Session, ancestor_ids: Iterable[int], year: int) -> d
     return {a: n for a, n in rows}
 
 
+def _absent(year: int, metric_id: int) -> Any:
+    """Closure rows of `year` whose descendant has no number for the metric."""
+    closure, fact = models.Closure, models.Fact
+    reported = select(fact.jurisdiction_id).where(
+        fact.year == year,
+        fact.metric_id == metric_id,
+        fact.jurisdiction_id == closure.descendant_id,
+    )
+    return (closure.lo <= year) & (closure.hi >= year) & ~reported.exists()
+
+
 def _missing(
     session: Session, members: dict[int | None, list[int]], year: int, metric_id: int, cap: int
 ) -> dict[int | None, list[str]]:
-    """Up to `cap` codes per group of bodies without a number for the metric, by code."""
-    closure, fact, body = models.Closure, models.Fact, models.Jurisdiction
+    """Up to `cap` codes per group of bodies without a number for the metric (the first in
+    load order, listed by code).
+
+    Load order is the closure's index order, so PostgreSQL reads each group's subtree only
+    until it has found `cap` (a LATERAL ... LIMIT); SQLite, which has no LATERAL, ranks them.
+    """
+    closure, body = models.Closure, models.Jurisdiction
     owner = {member: group for group, ids in members.items() for member in ids}
-    rank = func.row_number().over(partition_by=closure.ancestor_id, order_by=body.code)
-    absent = (
-        select(closure.ancestor_id, body.code, rank.label("rank"))
-        .join(body, body.id == closure.descendant_id)
-        .where(
-            closure.ancestor_id.in_(list(owner)),
-            closure.lo <= year,
-            closure.hi >= year,
-            ~select(fact.jurisdiction_id)
-            .where(
-                fact.year == year,
-                fact.metric_id == metric_id,
-                fact.jurisdiction_id == closure.descendant_id,
-            )
-            .exists(),
+    if session.get_bind().dialect.name == "postgresql":
+        groups = values(column("group_id", Integer), name="groups").data(
+            [(member,) for member in owner]
         )
-        .subquery()
-    )
-    rows = session.execute(
-        select(absent.c.ancestor_id, absent.c.code)
-        .where(absent.c.rank <= cap)
-        .order_by(absent.c.ancestor_id, absent.c.code)
-    )
+        first = (
+            select(closure.descendant_id)
+            .where(closure.ancestor_id == groups.c.group_id, _absent(year, metric_id))
+            .order_by(closure.descendant_id)
+            .limit(cap)
+            .lateral("first")
+        )
+        query = (
+            select(groups.c.group_id, body.code)
+            .select_from(groups)
+            .join(first, true())
+            .join(body, body.id == first.c.descendant_id)
+        )
+    else:
+        rank = func.row_number().over(
+            partition_by=closure.ancestor_id, order_by=closure.descendant_id
+        )
+        ranked = (
+            select(closure.ancestor_id, closure.descendant_id, rank.label("rank"))
+            .where(closure.ancestor_id.in_(list(owner)), _absent(year, metric_id))
+            .subquery()
+        )
+        query = (
+            select(ranked.c.ancestor_id, body.code)
+            .join(body, body.id == ranked.c.descendant_id)
+            .where(ranked.c.rank <= cap)
+        )
     found: dict[int | None, list[str]] = defaultdict(list)
-    for ancestor_id, code in rows:
-        found[owner[ancestor_id]].append(code)
-    for group, codes in found.items():
-        found[group] = sorted(codes)[:cap]
-    return found
+    for member, code in session.execute(query):
+        found[owner[member]].append(code)
+    return {group: sorted(codes)[:cap] for group, codes in found.items()}
 
 
 def aggregate(
