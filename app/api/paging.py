@@ -35,7 +35,7 @@ class PageParams:
         self.after = cursor
 
 
-def page_params(
+async def page_params(
     settings: SettingsDep,
     limit: Annotated[int | None, Query(ge=1, description="Page size (bounded).")] = None,
     cursor: Annotated[str | None, Query(description="From a previous page's `next`.")] = None,
