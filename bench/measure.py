@@ -24,10 +24,14 @@ def percentile(samples: Sequence[float], p: float) -> float:
 
 
 def timed(
-    action: Callable[[], Any], runs: int, warmup: int, limit: float | None = None
+    action: Callable[[], Any],
+    runs: int,
+    warmup: int,
+    limit: float | None = None,
+    minimum: int = 5,
 ) -> list[float]:
     """Seconds of each of `runs` calls after `warmup` untimed ones; stops early (after at
-    least 5 runs) once `limit` seconds have been spent."""
+    least `minimum` runs) once `limit` seconds have been spent."""
     for _ in range(warmup):
         action()
     samples: list[float] = []
@@ -37,7 +41,7 @@ def timed(
         action()
         samples.append(time.perf_counter() - started)
         spent += samples[-1]
-        if limit is not None and spent > limit and len(samples) >= 5:
+        if limit is not None and spent > limit and len(samples) >= minimum:
             break
     return samples
 

@@ -12,6 +12,7 @@ import argparse
 import datetime as dt
 import os
 import signal
+import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -25,7 +26,7 @@ from sqlalchemy import make_url, text
 from app import catalog
 from app.db import make_engine
 from bench import questions as q
-from bench.environment import fresh_database, prepare, running_service
+from bench.environment import ROOT, fresh_database, prepare, running_service
 from bench.generate import Generator, report_format
 from bench.load import Loader, LoadResult
 from bench.measure import StatementProfile, api_call, ms, percentile, table, timed
@@ -33,6 +34,8 @@ from bench.seed import Seeder
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 SQLITE_YEARS = [2019, 2020, 2021, 2022, 2023]
+# Timing a slow question stops after this long, once it has 50 runs.
+API_SECONDS = 120.0
 ONE_METRIC = "requests.new.total"
 SERIES_METRIC = "proactive.total"
 TEN_METRICS = {
@@ -133,11 +136,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     kinds = ["postgresql", "sqlite"] if args.db == "both" else [args.db]
     started = time.perf_counter()
     print(f"disclosure-stats benchmark, {dt.datetime.now():%Y-%m-%d %H:%M}, {_machine()}")
+    print(f"code: {_code_version()}")
     print(f"command: python -m bench.run {' '.join(argv if argv is not None else sys.argv[1:])}")
     results = [run_database(kind, args) for kind in kinds]
     print_final(results)
     print(f"\ntotal run time {time.perf_counter() - started:,.0f} s")
     return 0
+
+
+def _code_version() -> str:
+    """The commit under test, and the files changed since (the service is what they say)."""
+
+    def git(*command: str) -> str:
+        found = subprocess.run(["git", *command], cwd=ROOT, capture_output=True, text=True)
+        return found.stdout.rstrip()
+
+    changed = git("status", "--porcelain", "--untracked-files=no").splitlines()
+    dirty = f", uncommitted changes in {', '.join(c[3:] for c in changed)}" if changed else ""
+    return f"commit {git('rev-parse', '--short', 'HEAD') or '?'}{dirty}"
 
 
 def _machine() -> str:
@@ -308,7 +324,7 @@ def measure_all(
                     raise RuntimeError(
                         f"{question.name}: the {label} SQL and the API disagree: {wrong[:5]}"
                     )
-            api = timed(call, n, warmup=5)
+            api = timed(call, n, warmup=5, limit=API_SECONDS, minimum=min(n, 50))
             record["api"] = api
             record.update(_sql_timings(runner, question, n, kind))
             samples, top = profile.run(question.service, max(10, n // 10))
@@ -364,9 +380,9 @@ def measure_api_without_jit(
         with running_service(url) as base, httpx.Client(base_url=base, timeout=120) as client:
             for record in records:
                 question = record["question"]
-                record["api_nojit"] = timed(
-                    api_call(client, question.path, question.params), args.requests, warmup=5
-                )
+                call = api_call(client, question.path, question.params)
+                n = args.requests
+                record["api_nojit"] = timed(call, n, 5, API_SECONDS, minimum=min(n, 50))
     finally:
         with psycopg.connect(conninfo, autocommit=True) as connection:
             connection.execute(f'ALTER DATABASE "{name}" RESET jit')
