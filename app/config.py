@@ -21,4 +21,4 @@ class Settings(BaseSettings):
     default_page_size: int = Field(default=100, ge=1)
     max_page_size: int = Field(default=1000, ge=1)
     # The number of missing bodies listed with an aggregate before the list is cut.
-    missing_cap: int = Field(default=50, ge=0)
+    missing_cap: int = Field(default=10, ge=0)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import ARRAY, Engine, Integer, MetaData, bindparam, create_engine, event, func
 from sqlalchemy.orm import DeclarativeBase, Session
 
 NAMING_CONVENTION = {
@@ -108,6 +108,35 @@ def insert_for(session: Session) -> Any:
     from sqlalchemy.dialects import postgresql, sqlite
 
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+def dialect_of(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def rows_of(session: Session, statement: Any, params: dict[str, Any] | None = None) -> Any:
+    """A Core statement's rows straight from the session's connection: on the hot read paths
+    the ORM's result processing costs more than the query.
+
+    Those paths also build their statements once per dialect (`functools.cache`) with named
+    parameters: building a Select and its cache key anew costs about 1 ms a statement,
+    several times what PostgreSQL takes to answer it."""
+    return session.connection().execute(statement, params or {})
+
+
+def id_table(name: str, column: str = "group_id") -> Any:
+    """PostgreSQL: the ids of array parameter `name` as a one-column table, to join LATERAL
+    subqueries to."""
+    array = bindparam(name, type_=ARRAY(Integer))
+    return func.unnest(array).table_valued(column, name="groups").render_derived()
+
+
+def among(dialect: str, column: Any, name: str) -> Any:
+    """`column` is one of the ids in parameter `name`: on PostgreSQL `= ANY(array)`, a single
+    parameter, elsewhere an expanding IN list."""
+    if dialect == "postgresql":
+        return column == func.any(bindparam(name, type_=ARRAY(Integer)))
+    return column.in_(bindparam(name, expanding=True))
 
 
 def grouped(pairs: Any) -> dict[Any, list[int]]:

@@ -264,6 +264,22 @@ class Fact(Base):
     revised: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class Absence(Base):
+    """A body with no current `self` report in a year, under each of its ancestors then
+    (itself included): the bodies missing from every metric of a roll-up, listed without
+    searching the subtree. Kept for the years that have at least one `self` report."""
+
+    __tablename__ = "absences"
+    __table_args__ = (Index("ix_absences_body", "year", "jurisdiction_id"),)
+
+    year: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    ancestor_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The absent body's code, in the key: a group's first absentees by code are the first
+    # entries of an index range, with no join.
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    jurisdiction_id: Mapped[int] = mapped_column(Integer)
+
+
 class Rollup(Base):
     """Facts summed over each ancestor's subtree: kept equal to the on-the-fly sums."""
 

@@ -5,7 +5,8 @@ years are written here (COPY on PostgreSQL, executemany on SQLite) so that the q
 on the national data set, while the newest years still go through POST /v1/reports/batch and
 give the ingest rate. What is written is what ingestion stores for a first revision:
 reports, revisions, posted and derived values, facts with the parts of every ratio, and the
-roll-ups of every ancestor (summed here on the way; the sums of hierarchy.rebuild_rollups).
+roll-ups of every ancestor (summed here on the way; the sums of hierarchy.rebuild_rollups)
+and the absences (by hierarchy.rebuild_absences' SQL).
 Differences, all outside what the benchmark reads: no findings are written, and
 content_hash is a hash of body and year, not of the content (re-posting a seeded report
 would make a revision 2). `python -m bench.verify_seed` checks on a small data set that the
@@ -36,6 +37,16 @@ FROM facts f
 JOIN closure c ON c.descendant_id = f.jurisdiction_id AND c.lo <= f.year AND c.hi >= f.year
 WHERE f.year = {year}
 GROUP BY f.year, f.metric_id, c.ancestor_id"""
+
+# hierarchy.rebuild_absences for one year: the bodies without a current self report.
+ABSENCES_OF_YEAR = """
+INSERT INTO absences (year, ancestor_id, code, jurisdiction_id)
+SELECT {year}, c.ancestor_id, j.code, c.descendant_id
+FROM closure c JOIN jurisdictions j ON j.id = c.descendant_id
+WHERE c.lo <= {year} AND c.hi >= {year} AND NOT EXISTS (
+    SELECT 1 FROM reports r
+    WHERE r.jurisdiction_id = c.descendant_id AND r.year = {year}
+      AND r.scope = 'self' AND r.revision > 0)"""
 
 COLUMNS = {
     "reports": ("id", "jurisdiction_id", "year", "scope", "revision", "created_at", "updated_at"),
@@ -246,11 +257,11 @@ class Seeder:
     def rollups(self, year: int, replace: bool = False) -> None:
         """Write the roll-ups of the facts seeded since the last call: summed here on the way
         (the seeded bodies are the only ones of their years), or with `replace` recomputed
-        by SQL from every fact of `year`, the API's included."""
+        by SQL from every fact of `year`, the API's included. Then the year's absences."""
         started = time.perf_counter()
+        if self.sqlite is not None and not self.sqlite.in_transaction:
+            self.sqlite.execute("BEGIN IMMEDIATE")
         if replace:
-            if self.sqlite is not None:
-                self.sqlite.execute("BEGIN IMMEDIATE")
             self._execute(f"DELETE FROM rollups WHERE year = {int(year)}")
             self._execute(ROLLUPS_OF_YEAR.format(year=int(year)))
         else:
@@ -259,6 +270,9 @@ class Seeder:
                 for (y, metric_id, ancestor), (total, reporting) in self.sums.items()
             ]
             self._write({"rollups": rows})
+        # The year's absences, from all its reports (the API's included).
+        self._execute(f"DELETE FROM absences WHERE year = {int(year)}")
+        self._execute(ABSENCES_OF_YEAR.format(year=int(year)))
         self._commit()
         self.sums.clear()
         self.seconds += time.perf_counter() - started

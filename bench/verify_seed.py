@@ -1,8 +1,8 @@
 """Check that bench/seed.py writes what the API would: `python -m bench.verify_seed`.
 
 Two fresh databases with the small registry: one loaded through POST /v1/reports/batch, one
-written by the seeder; their reports, values, facts and roll-ups must be equal (compared by
-codes and keys, not ids). Takes a few minutes, because the API path is the slow one.
+written by the seeder; their reports, values, facts, roll-ups and absences must be equal
+(compared by codes and keys, not ids). Takes a few minutes, because the API path is the slow one.
 """
 
 from __future__ import annotations
@@ -33,6 +33,9 @@ QUERIES = {
         JOIN jurisdictions j ON j.id = f.jurisdiction_id JOIN metrics m ON m.id = f.metric_id""",
     "rollups": """SELECT j.code, r.year, m.key, r.value, r.reporting, r.revised FROM rollups r
         JOIN jurisdictions j ON j.id = r.ancestor_id JOIN metrics m ON m.id = r.metric_id""",
+    "absences": """SELECT a.year, j.code, b.code FROM absences a
+        JOIN jurisdictions j ON j.id = a.ancestor_id
+        JOIN jurisdictions b ON b.id = a.jurisdiction_id""",
 }
 
 

@@ -27,8 +27,12 @@ class NotModified(Exception):
 
 
 def data_version(session: Session) -> tuple[int, int]:
-    newest = session.scalar(select(func.max(models.ReportRevision.id))) or 0
-    return newest, hierarchy.version(session)
+    """(newest revision id, hierarchy version), in one round trip."""
+    state = models.ServiceState
+    version = select(state.value).where(state.key == hierarchy.HIERARCHY_VERSION).scalar_subquery()
+    newest = select(func.max(models.ReportRevision.id)).scalar_subquery()
+    row = session.execute(select(newest, version)).one()
+    return row[0] or 0, row[1] or 0
 
 
 def etag(

@@ -12,24 +12,25 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import (
     CursorResult,
     Integer,
-    column,
+    SmallInteger,
+    bindparam,
     delete,
     func,
     insert,
     select,
     true,
     update,
-    values,
 )
 from sqlalchemy.orm import Session
 
 from app import catalog, models
-from app.db import grouped
+from app.db import among, dialect_of, grouped, id_table, rows_of
 from app.errors import InvalidRequest
 from app.rules import plain
 from app.services import catalog as catalog_service
@@ -127,37 +128,42 @@ def resolve_within(session: Session, code: str | None) -> Group:
     return COUNTRY_GROUP if code is None else _group(jurisdictions.get(session, code))
 
 
+# Parameters of the statements below, which are built once per dialect (see db.rows_of).
+YEAR = bindparam("year", type_=SmallInteger)
+CAP = bindparam("cap", type_=Integer)
+
+
 def groups_of(session: Session, within: Group, by: str | None, year: int) -> list[Group]:
     """`within` itself, or the bodies of level `by` under it in `year`, by code."""
     if by is None:
         return [within]
+    params = {"level": by, "year": year, "within": within.id}
+    rows = rows_of(session, _groups_statement(national=within.id is None), params)
+    return [Group(*row) for row in rows.all()]
+
+
+@cache
+def _groups_statement(national: bool) -> Any:
     body = models.Jurisdiction
-    query = select(body).where(body.level == by).order_by(body.code)
-    if within.id is None:
-        query = query.where(jurisdictions.valid_in(year, body.valid_from, body.valid_to))
+    query = select(body.id, body.code, body.name, body.level).where(
+        body.level == bindparam("level")
+    )
+    if national:
+        query = query.where(jurisdictions.valid_in(YEAR, body.valid_from, body.valid_to))
     else:
         closure = models.Closure
         query = query.join(closure, closure.descendant_id == body.id).where(
-            closure.ancestor_id == within.id, closure.lo <= year, closure.hi >= year
+            closure.ancestor_id == bindparam("within"), closure.lo <= YEAR, closure.hi >= YEAR
         )
-    return [_group(b) for b in session.scalars(query)]
-
-
-def _province_ids(session: Session, year: int) -> list[int]:
-    body = models.Jurisdiction
-    return list(
-        session.scalars(
-            select(body.id).where(
-                body.level == "province",
-                jurisdictions.valid_in(year, body.valid_from, body.valid_to),
-            )
-        )
-    )
+    return query.order_by(body.code)
 
 
 def _members(session: Session, groups: list[Group], year: int) -> dict[int | None, list[int]]:
     """The roll-up rows that make each group: its own body, or all provinces for the country."""
-    return {g.id: (_province_ids(session, year) if g.id is None else [g.id]) for g in groups}
+    if any(g.id is None for g in groups):
+        params = {"level": "province", "year": year}
+        provinces = [row.id for row in rows_of(session, _groups_statement(True), params).all()]
+    return {g.id: (provinces if g.id is None else [g.id]) for g in groups}
 
 
 def rollup_values(
@@ -171,30 +177,68 @@ def rollup_values(
             rollup.year == year,
             rollup.metric_id.in_(list(metric_ids)),
             rollup.ancestor_id.in_(list(ancestor_ids)),
+        ),
+    )
+    return {(a, m): (v, r, rv) for a, m, v, r, rv in rows.all()}
+
+
+@dataclass
+class Numbers:
+    """What the maintained tables hold for some ancestors in a year."""
+
+    sizes: dict[int, int]
+    sums: dict[tuple[int, int], tuple[Decimal, int, int]]
+    with_aggregate_report: set[int]
+
+
+def numbers(session: Session, ancestor_ids: list[int], year: int, metric_ids: list[int]) -> Numbers:
+    """Subtree sizes, roll-ups and whether an aggregate-scope report exists, for each
+    ancestor: one statement, because on a warm database the round trips are the cost."""
+    params = {"ancestors": ancestor_ids, "metrics": metric_ids, "year": year}
+    found = Numbers({}, {}, set())
+    rows = rows_of(session, _numbers_statement(dialect_of(session)), params).all()
+    for ancestor, bodies, has_report, metric_id, value, reporting, revised in rows:
+        found.sizes[ancestor] = bodies or 0
+        if has_report:
+            found.with_aggregate_report.add(ancestor)
+        if metric_id is not None:
+            found.sums[(ancestor, metric_id)] = (value, reporting, revised)
+    return found
+
+
+@cache
+def _numbers_statement(dialect: str) -> Any:
+    body, size, rollup, report = (
+        models.Jurisdiction,
+        models.SubtreeSize,
+        models.Rollup,
+        models.Report,
+    )
+    aggregate_report = (
+        select(report.id)
+        .where(report.jurisdiction_id == body.id, report.year == YEAR, report.scope == "aggregate")
+        .exists()
+    )
+    in_year = (size.ancestor_id == body.id) & (size.lo <= YEAR) & (size.hi >= YEAR)
+    summed = (
+        (rollup.ancestor_id == body.id)
+        & (rollup.year == YEAR)
+        & among(dialect, rollup.metric_id, "metrics")
+    )
+    return (
+        select(
+            body.id,
+            size.bodies,
+            aggregate_report,
+            rollup.metric_id,
+            rollup.value,
+            rollup.reporting,
+            rollup.revised,
         )
+        .outerjoin(size, in_year)
+        .outerjoin(rollup, summed)
+        .where(among(dialect, body.id, "ancestors"))
     )
-    return {(a, m): (v, r, rv) for a, m, v, r, rv in rows}
-
-
-def subtree_sizes(session: Session, ancestor_ids: Iterable[int], year: int) -> dict[int, int]:
-    size = models.SubtreeSize
-    rows = session.execute(
-        select(size.ancestor_id, size.bodies).where(
-            size.ancestor_id.in_(list(ancestor_ids)), size.lo <= year, size.hi >= year
-        )
-    )
-    return {a: n for a, n in rows}
-
-
-def _absent(year: int, metric_id: int) -> Any:
-    """Closure rows of `year` whose descendant has no number for the metric."""
-    closure, fact = models.Closure, models.Fact
-    reported = select(fact.jurisdiction_id).where(
-        fact.year == year,
-        fact.metric_id == metric_id,
-        fact.jurisdiction_id == closure.descendant_id,
-    )
-    return (closure.lo <= year) & (closure.hi >= year) & ~reported.exists()
 
 
 def _missing(
@@ -206,43 +250,49 @@ def _missing(
     Load order is the closure's index order, so PostgreSQL reads each group's subtree only
     until it has found `cap` (a LATERAL ... LIMIT); SQLite, which has no LATERAL, ranks them.
     """
-    closure, body = models.Closure, models.Jurisdiction
     owner = {member: group for group, ids in members.items() for member in ids}
-    if session.get_bind().dialect.name == "postgresql":
-        groups = values(column("group_id", Integer), name="groups").data(
-            [(member,) for member in owner]
-        )
+    params = {"ancestors": list(owner), "year": year, "metric": metric_id, "cap": cap}
+    found: dict[int | None, list[str]] = defaultdict(list)
+    for member, code in rows_of(session, _missing_statement(dialect_of(session)), params).all():
+        found[owner[member]].append(code)
+    return {group: sorted(codes)[:cap] for group, codes in found.items()}
+
+
+@cache
+def _missing_statement(dialect: str) -> Any:
+    closure, body, fact = models.Closure, models.Jurisdiction, models.Fact
+    reported = select(fact.jurisdiction_id).where(
+        fact.year == YEAR,
+        fact.metric_id == bindparam("metric"),
+        fact.jurisdiction_id == closure.descendant_id,
+    )
+    lacking = (closure.lo <= YEAR) & (closure.hi >= YEAR) & ~reported.exists()
+    if dialect == "postgresql":
+        groups = id_table("ancestors")
         first = (
             select(closure.descendant_id)
-            .where(closure.ancestor_id == groups.c.group_id, _absent(year, metric_id))
+            .where(closure.ancestor_id == groups.c.group_id, lacking)
             .order_by(closure.descendant_id)
-            .limit(cap)
+            .limit(CAP)
             .lateral("first")
         )
-        query = (
+        return (
             select(groups.c.group_id, body.code)
             .select_from(groups)
             .join(first, true())
             .join(body, body.id == first.c.descendant_id)
         )
-    else:
-        rank = func.row_number().over(
-            partition_by=closure.ancestor_id, order_by=closure.descendant_id
-        )
-        ranked = (
-            select(closure.ancestor_id, closure.descendant_id, rank.label("rank"))
-            .where(closure.ancestor_id.in_(list(owner)), _absent(year, metric_id))
-            .subquery()
-        )
-        query = (
-            select(ranked.c.ancestor_id, body.code)
-            .join(body, body.id == ranked.c.descendant_id)
-            .where(ranked.c.rank <= cap)
-        )
-    found: dict[int | None, list[str]] = defaultdict(list)
-    for member, code in session.execute(query):
-        found[owner[member]].append(code)
-    return {group: sorted(codes)[:cap] for group, codes in found.items()}
+    rank = func.row_number().over(partition_by=closure.ancestor_id, order_by=closure.descendant_id)
+    ranked = (
+        select(closure.ancestor_id, closure.descendant_id, rank.label("rank"))
+        .where(among(dialect, closure.ancestor_id, "ancestors"), lacking)
+        .subquery()
+    )
+    return (
+        select(ranked.c.ancestor_id, body.code)
+        .join(body, body.id == ranked.c.descendant_id)
+        .where(ranked.c.rank <= CAP)
+    )
 
 
 def aggregate(
@@ -272,25 +322,105 @@ def compute_cells(
     members = _members(session, groups, year)
     all_members = {m for ms in members.values() for m in ms}
     wanted = {ids[k] for metric in metrics for k in stored_keys(metric)}
-    sums = rollup_values(session, all_members, year, wanted)
-    sizes = subtree_sizes(session, all_members, year)
+    found = numbers(session, sorted(all_members), year, sorted(wanted))
     cells: dict[tuple[int | None, str], Cell] = {}
     for group in groups:
         for metric in metrics:
-            cells[(group.id, metric.key)] = _cell(metric, members[group.id], sums, sizes, ids)
+            cells[(group.id, metric.key)] = _cell(
+                metric, members[group.id], found.sums, found.sizes, ids
+            )
     if missing_cap > 0:
-        for metric in metrics:
-            incomplete = {
-                g.id: members[g.id] for g in groups if cells[(g.id, metric.key)].missing_count > 0
-            }
-            if incomplete:
-                found = _missing(
-                    session, incomplete, year, ids[stored_keys(metric)[0]], missing_cap
-                )
-                for group_id, codes in found.items():
-                    cells[(group_id, metric.key)].missing = codes
-    _add_reported(session, groups, metrics, year, cells)
+        _add_missing(session, groups, metrics, members, year, missing_cap, cells, ids)
+    with_report = [g for g in groups if g.id in found.with_aggregate_report]
+    if with_report:
+        _add_reported(session, with_report, metrics, year, cells)
     return cells
+
+
+def _add_missing(
+    session: Session,
+    groups: list[Group],
+    metrics: list[catalog.Metric],
+    members: dict[int | None, list[int]],
+    year: int,
+    cap: int,
+    cells: dict[tuple[int | None, str], Cell],
+    ids: dict[str, int],
+) -> None:
+    """The `missing` lists: where every missing body simply has no report that year (the
+    usual case), straight from the absences; otherwise by searching the subtree."""
+    incomplete = {
+        g.id: members[g.id]
+        for g in groups
+        if any(cells[(g.id, m.key)].missing_count > 0 for m in metrics)
+    }
+    if not incomplete:
+        return
+    absent = _absent(session, incomplete, year, cap)
+    for metric in metrics:
+        search = {}
+        for group_id in incomplete:
+            cell = cells[(group_id, metric.key)]
+            count, codes = absent.get(group_id, (0, []))
+            if cell.missing_count == count:
+                cell.missing = codes
+            else:  # some bodies reported, but not this metric
+                search[group_id] = members[group_id]
+        if search:
+            found = _missing(session, search, year, ids[stored_keys(metric)[0]], cap)
+            for group_id, codes in found.items():
+                cells[(group_id, metric.key)].missing = codes
+
+
+def _absent(
+    session: Session, members: dict[int | None, list[int]], year: int, cap: int
+) -> dict[int | None, tuple[int, list[str]]]:
+    """Per group: how many of its bodies have no `self` report in `year`, and the first
+    `cap` of their codes."""
+    owner = {member: group for group, ids in members.items() for member in ids}
+    params = {"ancestors": list(owner), "year": year, "cap": cap}
+    counts: dict[int, int] = {}
+    codes: dict[int | None, list[str]] = defaultdict(list)
+    for member, total, code in rows_of(session, _absent_statement(dialect_of(session)), params):
+        counts[member] = total
+        if code is not None:
+            codes[owner[member]].append(code)
+    return {
+        group: (sum(counts.get(m, 0) for m in ids), sorted(codes[group])[:cap])
+        for group, ids in members.items()
+    }
+
+
+@cache
+def _absent_statement(dialect: str) -> Any:
+    """(ancestor, absences under it, code) of the first `cap` absences by code under each
+    ancestor. PostgreSQL reads an index range per ancestor (LATERAL ... LIMIT) and counts
+    another; SQLite, which has no LATERAL, ranks them in the index's order."""
+    absence = models.Absence
+    if dialect == "postgresql":
+        groups = id_table("ancestors")
+        under = (absence.year == YEAR) & (absence.ancestor_id == groups.c.group_id)
+        total = select(func.count().label("total")).where(under).lateral("total")
+        first = select(absence.code).where(under).order_by(absence.code).limit(CAP)
+        first_codes = first.lateral("first")
+        return (
+            select(groups.c.group_id, total.c.total, first_codes.c.code)
+            .select_from(groups)
+            .join(total, true())
+            .outerjoin(first_codes, true())
+        )
+    group = absence.ancestor_id
+    ranked = (
+        select(
+            absence.ancestor_id,
+            func.count().over(partition_by=group).label("total"),
+            absence.code,
+            func.row_number().over(partition_by=group, order_by=absence.code).label("rank"),
+        )
+        .where(absence.year == YEAR, among(dialect, absence.ancestor_id, "ancestors"))
+        .subquery()
+    )
+    return select(ranked.c.ancestor_id, ranked.c.total, ranked.c.code).where(ranked.c.rank <= CAP)
 
 
 def _cell(
@@ -357,19 +487,28 @@ def aggregate_report_numbers(
     value, metric = models.ReportValue, models.Metric
     found: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(dict)
     for year, body_ids in grouped(pairs).items():
-        rows = session.execute(
+        # Aggregate reports are rare: look for them on the reports' index first.
+        report_ids = list(
+            rows_of(
+                session,
+                select(report.id).where(
+                    report.year == year,
+                    report.scope == "aggregate",
+                    report.jurisdiction_id.in_(body_ids),
+                ),
+            ).scalars()
+        )
+        if not report_ids:
+            continue
+        rows = rows_of(
+            session,
             select(report.jurisdiction_id, metric.key, value.value)
             .join(
                 revision, (revision.report_id == report.id) & (revision.number == report.revision)
             )
             .join(value, value.revision_id == revision.id)
             .join(metric, metric.id == value.metric_id)
-            .where(
-                report.year == year,
-                report.scope == "aggregate",
-                report.jurisdiction_id.in_(body_ids),
-                value.value.is_not(None),
-            )
+            .where(report.id.in_(report_ids), value.value.is_not(None)),
         )
         for body_id, key, number in rows:
             if number is not None:

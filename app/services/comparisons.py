@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from app import catalog, models
@@ -200,7 +200,9 @@ def boundary_changes(
     rows = session.scalars(
         select(closure.ancestor_id)
         .where(
-            closure.bounded,
+            # Spelled as the partial index's predicate: SQLite would render the column as
+            # `bounded = 1`, which it does not match to `WHERE bounded`, and scan.
+            text("closure.bounded"),
             closure.ancestor_id.in_(ids),
             covers_year != covers_base,
         )

@@ -1,14 +1,17 @@
-"""The dated hierarchy as tables that aggregation reads: closure, subtree sizes, roll-ups.
+"""The dated hierarchy as tables that aggregation reads: closure, subtree sizes, roll-ups
+and absences.
 
 The closure holds every (ancestor, descendant) pair with the years in which it holds, so
 "the subtree of X in year Y" is one indexed range read. It is rebuilt whole when edges or
 bodies change (rare, and cheap next to a national roll-up); the roll-ups of the years that
-have facts are then rebuilt from the facts.
+have facts are then rebuilt from the facts, and the absences of the years that have reports
+from the reports.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from itertools import pairwise
 from typing import Any
 
@@ -79,7 +82,8 @@ def _closure_select() -> Any:
 
 
 def rebuild(session: Session) -> None:
-    """Rebuild the closure, the subtree sizes and the roll-ups after a hierarchy change."""
+    """Rebuild the closure, the subtree sizes, the roll-ups and the absences after a hierarchy
+    change."""
     session.execute(delete(models.Closure))
     columns = ["ancestor_id", "descendant_id", "lo", "hi", "depth", "bounded"]
     session.execute(insert(models.Closure).from_select(columns, _closure_select()))
@@ -87,6 +91,7 @@ def rebuild(session: Session) -> None:
     _rebuild_sizes(session)
     _analyze(session, models.SubtreeSize)
     rebuild_rollups(session)
+    rebuild_absences(session)
     _bump_version(session)
 
 
@@ -147,6 +152,41 @@ def rebuild_rollups(session: Session) -> None:
     )
     columns = ["year", "metric_id", "ancestor_id", "value", "reporting", "revised"]
     session.execute(insert(models.Rollup).from_select(columns, sums))
+
+
+def reported_years(session: Session, years: Iterable[int] | None = None) -> list[int]:
+    """The years (of `years`, default all) with at least one current `self` report."""
+    report = models.Report
+    query = select(report.year).where(report.scope == "self", report.revision > 0)
+    if years is None:
+        return list(session.scalars(query.distinct().order_by(report.year)))
+    # One indexed probe per year, not a scan of the years' reports.
+    return [y for y in sorted(set(years)) if session.scalar(query.where(report.year == y).limit(1))]
+
+
+def rebuild_absences(session: Session, years: Iterable[int] | None = None) -> None:
+    """The absences of `years` (default: every year with a `self` report) from the reports:
+    each body of the year with no current `self` report, under each of its ancestors."""
+    wanted = reported_years(session) if years is None else sorted(set(years))
+    absence, closure, report = models.Absence, models.Closure, models.Report
+    session.execute(
+        delete(absence) if years is None else delete(absence).where(absence.year.in_(wanted))
+    )
+    for year in wanted:
+        present = select(report.id).where(
+            report.jurisdiction_id == closure.descendant_id,
+            report.year == year,
+            report.scope == "self",
+            report.revision > 0,
+        )
+        body = models.Jurisdiction
+        rows = (
+            select(literal(year), closure.ancestor_id, body.code, closure.descendant_id)
+            .join(body, body.id == closure.descendant_id)
+            .where(closure.lo <= year, closure.hi >= year, ~present.exists())
+        )
+        columns = ["year", "ancestor_id", "code", "jurisdiction_id"]
+        session.execute(insert(absence).from_select(columns, rows))
 
 
 def _bump_version(session: Session) -> None:

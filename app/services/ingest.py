@@ -130,11 +130,17 @@ def _store_round(session: Session, items: list[Item], strict: bool, ids: dict[st
     accepted = [item for item in changed if _evaluate(item, previous, strict)]
     if not accepted:
         return
-    _write_revisions(session, accepted, ids)
     self_items = [item for item in accepted if item.key[2] == "self"]
+    new_years = {i.key[1] for i in self_items if i.report and i.report.revision == 0}
+    # Years without any `self` report so far have no absences yet (see _note_reported).
+    fresh = new_years - set(hierarchy.reported_years(session, new_years))
+    _write_revisions(session, accepted, ids)
     if self_items:
         maintain_facts(session, self_items, ids)
     check_aggregates(session, {(i.body_id, i.key[1]) for i in accepted}, ids)
+    first = [i for i in self_items if i.revision and i.revision.number == 1]
+    if first:
+        _note_reported(session, first, fresh)
 
 
 def _lock_reports(session: Session, keys: list[Key]) -> dict[Key, models.Report]:
@@ -550,6 +556,39 @@ def _add_to_rollups(session: Session, rows: list[dict[str, Any]]) -> None:
         session.connection().execute(upsert, rows)
     else:
         session.execute(upsert)
+
+
+# Key of the advisory locks that order the absences' maintenance on PostgreSQL, per year.
+ABSENCES_LOCK = 20261127
+
+
+def _note_reported(session: Session, items: list[Item], fresh: set[int]) -> None:
+    """Bodies with their first `self` report of a year are absent no more.
+
+    A year's first reports create its absences (every body but those reporting). On
+    PostgreSQL that rebuild takes the year's advisory lock exclusively and every other
+    ingest of the year takes it shared, so no rebuild reads reports that a concurrent
+    transaction is still writing. SQLite serialises writers anyway. Taken last in the
+    transaction, after the row locks, so that it cannot close a cycle of waits.
+    """
+    absence = models.Absence
+    postgres = session.get_bind().dialect.name == "postgresql"
+    for year, body_ids in sorted(grouped({(i.body_id, i.key[1]) for i in items}).items()):
+        if postgres:
+            mode = "pg_advisory_xact_lock" if year in fresh else "pg_advisory_xact_lock_shared"
+            session.execute(
+                text(f"SELECT {mode}(:key, :year)"), {"key": ABSENCES_LOCK, "year": year}
+            )
+        if year in fresh:
+            hierarchy.rebuild_absences(session, [year])
+            continue
+        for start in range(0, len(body_ids), CHUNK):
+            session.execute(
+                delete(absence).where(
+                    absence.year == year,
+                    absence.jurisdiction_id.in_(body_ids[start : start + CHUNK]),
+                )
+            )
 
 
 def check_aggregates(session: Session, pairs: set[tuple[int, int]], ids: dict[str, int]) -> None:

@@ -26,7 +26,9 @@ from app.services import hierarchy
 from app.services.hierarchy import MAX_DEPTH, OPEN_FROM, OPEN_TO
 
 
-def valid_in(year: int | None, valid_from: Any, valid_to: Any) -> ColumnElement[bool]:
+def valid_in(
+    year: int | ColumnElement[int] | None, valid_from: Any, valid_to: Any
+) -> ColumnElement[bool]:
     """The row is valid in `year` (both bounds inclusive, NULL meaning open)."""
     if year is None:
         return literal(True)

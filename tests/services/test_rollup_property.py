@@ -2,8 +2,9 @@
 
 Hypothesis draws sequences of batches — new reports, revisions, values withdrawn (blank
 cells), duplicate reports within a batch, a town moved to another county — and after each
-step the maintained `rollups` must equal `rebuild_rollups()` of the same facts, and the facts
-must equal the current revisions' numbers.
+step the maintained `rollups` must equal `rebuild_rollups()` of the same facts, the maintained
+`absences` must equal `rebuild_absences()` of the same reports, and the facts must equal the
+current revisions' numbers.
 """
 
 from __future__ import annotations
@@ -87,6 +88,13 @@ def maintained(session: Session) -> set[tuple[Any, ...]]:
     return {(y, m, a, Decimal(v), n, rv) for y, m, a, v, n, rv in rows}
 
 
+def absences(session: Session) -> set[tuple[int, int, int]]:
+    a = models.Absence
+    return {
+        (y, an, j) for y, an, j in session.execute(select(a.year, a.ancestor_id, a.jurisdiction_id))
+    }
+
+
 def facts_from_revisions(session: Session) -> set[tuple[Any, ...]]:
     """The numbers of current self revisions, as facts should hold them (catalog keys only)."""
     report, revision, value = models.Report, models.ReportRevision, models.ReportValue
@@ -112,6 +120,7 @@ def stored_facts(session: Session, metric_ids: set[int]) -> set[tuple[Any, ...]]
 def test_maintained_rollups_equal_a_rebuild(engine: Engine, steps: list[Any]) -> None:
     with Session(writer(engine)) as session, session.begin():
         for table in (
+            models.Absence,
             models.Rollup,
             models.Fact,
             models.Finding,
@@ -147,4 +156,7 @@ def test_maintained_rollups_equal_a_rebuild(engine: Engine, steps: list[Any]) ->
             kept = maintained(session)
             hierarchy.rebuild_rollups(session)
             assert kept == maintained(session)
+            kept_absences = absences(session)
+            hierarchy.rebuild_absences(session)
+            assert kept_absences == absences(session)
             session.rollback()
