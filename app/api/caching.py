@@ -8,14 +8,15 @@ hierarchy change), and the request's URL and Accept header.
 from __future__ import annotations
 
 import hashlib
-from typing import Annotated
+from functools import cache
+from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import models
-from app.db import get_session
+from app.db import get_session, rows_of
 from app.services import hierarchy
 
 
@@ -28,11 +29,16 @@ class NotModified(Exception):
 
 def data_version(session: Session) -> tuple[int, int]:
     """(newest revision id, hierarchy version), in one round trip."""
-    state = models.ServiceState
-    version = select(state.value).where(state.key == hierarchy.HIERARCHY_VERSION).scalar_subquery()
-    newest = select(func.max(models.ReportRevision.id)).scalar_subquery()
-    row = session.execute(select(newest, version)).one()
+    row = rows_of(session, _version_statement()).one()
     return row[0] or 0, row[1] or 0
+
+
+@cache
+def _version_statement() -> Any:
+    state = models.ServiceState
+    version = select(state.value).where(state.key == hierarchy.HIERARCHY_VERSION)
+    newest = select(func.max(models.ReportRevision.id))
+    return select(newest.scalar_subquery(), version.scalar_subquery())
 
 
 def etag(

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from app import catalog, models
 from app.db import among, dialect_of, grouped, id_table, rows_of
-from app.errors import InvalidRequest
+from app.errors import InvalidRequest, NotFound
 from app.rules import plain
 from app.services import catalog as catalog_service
 from app.services import jurisdictions
@@ -117,15 +117,22 @@ def stored_keys(metric: catalog.Metric) -> list[str]:
     return [metric.key]
 
 
-def _group(body: models.Jurisdiction) -> Group:
-    return Group(body.id, body.code, body.name, body.level)
-
-
 COUNTRY_GROUP = Group(None, None, "全国", COUNTRY)
 
 
 def resolve_within(session: Session, code: str | None) -> Group:
-    return COUNTRY_GROUP if code is None else _group(jurisdictions.get(session, code))
+    if code is None:
+        return COUNTRY_GROUP
+    row = rows_of(session, _body_statement(), {"code": code}).first()
+    if row is None:
+        raise NotFound(f"No jurisdiction with code {code!r}", code=code)
+    return Group(*row)
+
+
+@cache
+def _body_statement() -> Any:
+    body = models.Jurisdiction
+    return select(body.id, body.code, body.name, body.level).where(body.code == bindparam("code"))
 
 
 # Parameters of the statements below, which are built once per dialect (see db.rows_of).

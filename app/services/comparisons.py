@@ -10,11 +10,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
+from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Integer, bindparam, func, select, text
 from sqlalchemy.orm import Session
 
 from app import catalog, models
+from app.db import among, dialect_of, rows_of
 from app.services import aggregates, jurisdictions
 from app.services import catalog as catalog_service
 from app.services.aggregates import Group, stored_keys
@@ -94,31 +97,41 @@ def _value(metric: catalog.Metric, parts: list[Decimal | None]) -> Decimal | Non
 def _facts(
     session: Session, body_ids: Sequence[int], years: Sequence[int], metric_ids: Sequence[int]
 ) -> dict[tuple[int, int, int], tuple[Decimal, bool]]:
-    fact = models.Fact
-    rows = session.execute(
-        select(fact.jurisdiction_id, fact.year, fact.metric_id, fact.value, fact.revised).where(
-            fact.jurisdiction_id.in_(list(body_ids)),
-            fact.year.in_(list(years)),
-            fact.metric_id.in_(list(metric_ids)),
-        )
-    )
+    params = {"bodies": list(body_ids), "years": list(years), "metrics": list(metric_ids)}
+    rows = rows_of(session, _facts_statement(dialect_of(session)), params).all()
     return {(b, y, m): (v, r) for b, y, m, v, r in rows}
+
+
+@cache
+def _facts_statement(dialect: str) -> Any:
+    fact = models.Fact
+    return select(fact.jurisdiction_id, fact.year, fact.metric_id, fact.value, fact.revised).where(
+        among(dialect, fact.jurisdiction_id, "bodies"),
+        among(dialect, fact.year, "years"),
+        among(dialect, fact.metric_id, "metrics"),
+    )
 
 
 def _formats(
     session: Session, body_ids: Sequence[int], years: Sequence[int]
 ) -> dict[tuple[int, int], str]:
+    params = {"bodies": list(body_ids), "years": list(years)}
+    rows = rows_of(session, _formats_statement(dialect_of(session)), params).all()
+    return {(b, y): f for b, y, f in rows}
+
+
+@cache
+def _formats_statement(dialect: str) -> Any:
     report, revision = models.Report, models.ReportRevision
-    rows = session.execute(
+    return (
         select(report.jurisdiction_id, report.year, revision.format)
         .join(revision, (revision.report_id == report.id) & (revision.number == report.revision))
         .where(
             report.scope == "self",
-            report.jurisdiction_id.in_(list(body_ids)),
-            report.year.in_(list(years)),
+            among(dialect, report.jurisdiction_id, "bodies"),
+            among(dialect, report.year, "years"),
         )
     )
-    return {(b, y): f for b, y, f in rows}
 
 
 def predecessors(session: Session, body_id: int, base_year: int, year: int) -> list[int]:
@@ -191,24 +204,31 @@ def boundary_changes(
     session: Session, groups: list[Group], year: int, base_year: int
 ) -> set[int | None]:
     """Groups whose membership differs between the two years."""
-    closure = models.Closure
     ids = [g.id for g in groups if g.id is not None]
     if not ids:
         return set()
+    params = {"ancestors": ids, "year": year, "base_year": base_year}
+    statement = _boundary_statement(dialect_of(session))
+    return set(rows_of(session, statement, params).scalars().all())
+
+
+@cache
+def _boundary_statement(dialect: str) -> Any:
+    closure = models.Closure
+    year, base_year = bindparam("year", type_=Integer), bindparam("base_year", type_=Integer)
     covers_year = (closure.lo <= year) & (closure.hi >= year)
     covers_base = (closure.lo <= base_year) & (closure.hi >= base_year)
-    rows = session.scalars(
+    return (
         select(closure.ancestor_id)
         .where(
             # Spelled as the partial index's predicate: SQLite would render the column as
             # `bounded = 1`, which it does not match to `WHERE bounded`, and scan.
             text("closure.bounded"),
-            closure.ancestor_id.in_(ids),
+            among(dialect, closure.ancestor_id, "ancestors"),
             covers_year != covers_base,
         )
         .distinct()
     )
-    return set(rows)
 
 
 def compare_groups(
