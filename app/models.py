@@ -281,7 +281,10 @@ class Absence(Base):
 
 
 class Rollup(Base):
-    """Facts summed over each ancestor's subtree: kept equal to the on-the-fly sums."""
+    """Facts summed over the bodies below each ancestor (its subtree without itself): kept
+    equal to the on-the-fly sums. A group's total is its own fact plus this; leaving the
+    body itself out means a report adds to the rows of its few ancestors only, not to a row
+    of its own per metric (most bodies have nothing below them)."""
 
     __tablename__ = "rollups"
 

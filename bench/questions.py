@@ -2,8 +2,9 @@
 
 For each question there are two SQL answers written by hand against the tables:
 
-- *summary*: from the maintained tables (`rollups` and `subtree_sizes` for groups, `facts`
-  for one body's series) — what the service should cost at best;
+- *summary*: from the maintained tables (`rollups` below each group plus the group's own
+  `facts`, and `subtree_sizes`, for groups; `facts` for one body's series) — what the
+  service should cost at best;
 - *raw*: the same numbers recomputed on the fly (`facts` joined to `closure` for groups; the
   current revisions' `report_values` for a series) — what the summary tables save.
 
@@ -40,10 +41,16 @@ WITHIN_GROUPS = """
 
 AGGREGATE_SUMMARY = """
 WITH grp AS ({groups}), wanted AS (SELECT id, key FROM metrics WHERE key IN ({keys}))
-SELECT g.code, w.key, r.value, r.reporting, s.bodies
+SELECT g.code, w.key,
+       CASE WHEN f.value IS NOT NULL OR r.value IS NOT NULL
+            THEN COALESCE(f.value, 0) + COALESCE(r.value, 0) END,
+       CASE WHEN f.value IS NOT NULL OR r.value IS NOT NULL
+            THEN (CASE WHEN f.value IS NULL THEN 0 ELSE 1 END) + COALESCE(r.reporting, 0) END,
+       s.bodies
 FROM grp g
 CROSS JOIN wanted w
 LEFT JOIN subtree_sizes s ON s.ancestor_id = g.id AND s.lo <= :year AND s.hi >= :year
+LEFT JOIN facts f ON f.year = :year AND f.metric_id = w.id AND f.jurisdiction_id = g.id
 LEFT JOIN rollups r ON r.year = :year AND r.metric_id = w.id AND r.ancestor_id = g.id
 ORDER BY g.code, w.key"""
 
@@ -67,13 +74,22 @@ ORDER BY z.code, w.key"""
 
 COMPARISON_SUMMARY = """
 WITH grp AS ({groups}), wanted AS (SELECT id, key FROM metrics WHERE key IN ({keys}))
-SELECT g.code, w.key, cur.value, base.value, cur.value - base.value,
-       CASE WHEN base.value <> 0 THEN (cur.value - base.value) * 100.0 / ABS(base.value) END
-FROM grp g
-CROSS JOIN wanted w
-LEFT JOIN rollups cur ON cur.year = :year AND cur.metric_id = w.id AND cur.ancestor_id = g.id
-LEFT JOIN rollups base ON base.year = :base AND base.metric_id = w.id AND base.ancestor_id = g.id
-ORDER BY g.code, w.key"""
+SELECT code, key, cur, base, cur - base,
+       CASE WHEN base <> 0 THEN (cur - base) * 100.0 / ABS(base) END
+FROM (
+    SELECT g.code, w.key,
+           CASE WHEN fc.value IS NOT NULL OR rc.value IS NOT NULL
+                THEN COALESCE(fc.value, 0) + COALESCE(rc.value, 0) END AS cur,
+           CASE WHEN fb.value IS NOT NULL OR rb.value IS NOT NULL
+                THEN COALESCE(fb.value, 0) + COALESCE(rb.value, 0) END AS base
+    FROM grp g
+    CROSS JOIN wanted w
+    LEFT JOIN facts fc ON fc.year = :year AND fc.metric_id = w.id AND fc.jurisdiction_id = g.id
+    LEFT JOIN rollups rc ON rc.year = :year AND rc.metric_id = w.id AND rc.ancestor_id = g.id
+    LEFT JOIN facts fb ON fb.year = :base AND fb.metric_id = w.id AND fb.jurisdiction_id = g.id
+    LEFT JOIN rollups rb ON rb.year = :base AND rb.metric_id = w.id AND rb.ancestor_id = g.id
+) sides
+ORDER BY code, key"""
 
 COMPARISON_RAW = """
 WITH grp AS ({groups}), wanted AS (SELECT id, key FROM metrics WHERE key IN ({keys})),

@@ -459,7 +459,8 @@ def print_database(result: dict[str, Any]) -> None:
         )
     )
     print(
-        "SQL = from the summary tables (rollups + subtree_sizes; facts for the series); "
+        "SQL = from the summary tables (rollups + own facts + subtree_sizes; facts for the "
+        "series); "
         "raw SQL = facts joined to closure (report_values of current revisions for the series)."
     )
     if kind == "postgresql":

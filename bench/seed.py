@@ -5,7 +5,8 @@ years are written here (COPY on PostgreSQL, executemany on SQLite) so that the q
 on the national data set, while the newest years still go through POST /v1/reports/batch and
 give the ingest rate. What is written is what ingestion stores for a first revision:
 reports, revisions, posted and derived values, facts with the parts of every ratio, and the
-roll-ups of every ancestor (summed here on the way; the sums of hierarchy.rebuild_rollups)
+roll-ups of every ancestor above each body (summed here on the way; the sums of
+hierarchy.rebuild_rollups)
 and the absences (by hierarchy.rebuild_absences' SQL).
 Differences, all outside what the benchmark reads: no findings are written, and
 content_hash is a hash of body and year, not of the content (re-posting a seeded report
@@ -35,7 +36,7 @@ SELECT f.year, f.metric_id, c.ancestor_id, SUM(f.value), COUNT(*),
        SUM(CASE WHEN f.revised THEN 1 ELSE 0 END)
 FROM facts f
 JOIN closure c ON c.descendant_id = f.jurisdiction_id AND c.lo <= f.year AND c.hi >= f.year
-WHERE f.year = {year}
+WHERE f.year = {year} AND c.depth > 0
 GROUP BY f.year, f.metric_id, c.ancestor_id"""
 
 # hierarchy.rebuild_absences for one year: the bodies without a current self report.
@@ -134,7 +135,7 @@ class Seeder:
         self.body_ids = dict(self._query("SELECT code, id FROM jurisdictions"))
         self.ancestors: dict[int, list[tuple[int, int, int]]] = {}
         for ancestor, descendant, lo, hi in self._query(
-            "SELECT ancestor_id, descendant_id, lo, hi FROM closure"
+            "SELECT ancestor_id, descendant_id, lo, hi FROM closure WHERE depth > 0"
         ):
             self.ancestors.setdefault(descendant, []).append((ancestor, lo, hi))
         # Roll-ups of the facts written so far: (year, metric, ancestor) -> [sum, count].

@@ -91,6 +91,12 @@ def internal_keys() -> list[str]:
     ]
 
 
-def derived_metrics(report_format: str) -> list[Metric]:
+@cache
+def derived_metrics(report_format: str) -> tuple[Metric, ...]:
     """Metrics computed from others in this format (their terms are never derived)."""
-    return [m for m in metrics().values() if m.is_derived_in(report_format)]
+    return tuple(m for m in metrics().values() if m.is_derived_in(report_format))
+
+
+@cache
+def ratios() -> tuple[Metric, ...]:
+    return tuple(m for m in metrics().values() if m.aggregation == "ratio")

@@ -9,7 +9,7 @@ that reported all their parts.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -173,22 +173,6 @@ def _members(session: Session, groups: list[Group], year: int) -> dict[int | Non
     return {g.id: (provinces if g.id is None else [g.id]) for g in groups}
 
 
-def rollup_values(
-    session: Session, ancestor_ids: Iterable[int], year: int, metric_ids: Iterable[int]
-) -> dict[tuple[int, int], tuple[Decimal, int, int]]:
-    rollup = models.Rollup
-    rows = session.execute(
-        select(
-            rollup.ancestor_id, rollup.metric_id, rollup.value, rollup.reporting, rollup.revised
-        ).where(
-            rollup.year == year,
-            rollup.metric_id.in_(list(metric_ids)),
-            rollup.ancestor_id.in_(list(ancestor_ids)),
-        ),
-    )
-    return {(a, m): (v, r, rv) for a, m, v, r, rv in rows.all()}
-
-
 @dataclass
 class Numbers:
     """What the maintained tables hold for some ancestors in a year."""
@@ -198,28 +182,39 @@ class Numbers:
     with_aggregate_report: set[int]
 
 
-def numbers(session: Session, ancestor_ids: list[int], year: int, metric_ids: list[int]) -> Numbers:
-    """Subtree sizes, roll-ups and whether an aggregate-scope report exists, for each
-    ancestor: one statement, because on a warm database the round trips are the cost."""
+def subtree_numbers(
+    session: Session, ancestor_ids: list[int], year: int, metric_ids: list[int]
+) -> Numbers:
+    """Subtree sizes, sums (the body's own fact plus the roll-up below it) and whether an
+    aggregate-scope report exists, for each ancestor: one statement, because on a warm
+    database the round trips are the cost."""
     params = {"ancestors": ancestor_ids, "metrics": metric_ids, "year": year}
     found = Numbers({}, {}, set())
     rows = rows_of(session, _numbers_statement(dialect_of(session)), params).all()
-    for ancestor, bodies, has_report, metric_id, value, reporting, revised in rows:
+    for ancestor, bodies, has_report, metric_id, own, own_revised, below, *below_counts in rows:
         found.sizes[ancestor] = bodies or 0
         if has_report:
             found.with_aggregate_report.add(ancestor)
-        if metric_id is not None:
-            found.sums[(ancestor, metric_id)] = (value, reporting, revised)
+        if own is None and below is None:
+            continue
+        reporting, revised = (count or 0 for count in below_counts)
+        found.sums[(ancestor, metric_id)] = (
+            (own or Decimal(0)) + (below or Decimal(0)),
+            (own is not None) + reporting,
+            bool(own_revised) + revised,
+        )
     return found
 
 
 @cache
 def _numbers_statement(dialect: str) -> Any:
-    body, size, rollup, report = (
+    body, size, fact, rollup, report, metric = (
         models.Jurisdiction,
         models.SubtreeSize,
+        models.Fact,
         models.Rollup,
         models.Report,
+        models.Metric,
     )
     aggregate_report = (
         select(report.id)
@@ -227,23 +222,27 @@ def _numbers_statement(dialect: str) -> Any:
         .exists()
     )
     in_year = (size.ancestor_id == body.id) & (size.lo <= YEAR) & (size.hi >= YEAR)
-    summed = (
-        (rollup.ancestor_id == body.id)
-        & (rollup.year == YEAR)
-        & among(dialect, rollup.metric_id, "metrics")
+    own = (fact.year == YEAR) & (fact.metric_id == metric.id) & (fact.jurisdiction_id == body.id)
+    below = (
+        (rollup.year == YEAR) & (rollup.metric_id == metric.id) & (rollup.ancestor_id == body.id)
     )
     return (
         select(
             body.id,
             size.bodies,
             aggregate_report,
-            rollup.metric_id,
+            metric.id,
+            fact.value,
+            fact.revised,
             rollup.value,
             rollup.reporting,
             rollup.revised,
         )
+        .select_from(body)
+        .join(metric, among(dialect, metric.id, "metrics"))
         .outerjoin(size, in_year)
-        .outerjoin(rollup, summed)
+        .outerjoin(fact, own)
+        .outerjoin(rollup, below)
         .where(among(dialect, body.id, "ancestors"))
     )
 
@@ -329,7 +328,7 @@ def compute_cells(
     members = _members(session, groups, year)
     all_members = {m for ms in members.values() for m in ms}
     wanted = {ids[k] for metric in metrics for k in stored_keys(metric)}
-    found = numbers(session, sorted(all_members), year, sorted(wanted))
+    found = subtree_numbers(session, sorted(all_members), year, sorted(wanted))
     cells: dict[tuple[int | None, str], Cell] = {}
     for group in groups:
         for metric in metrics:
@@ -551,7 +550,7 @@ def recheck_aggregate_reports(
     for (body_id, year), numbers in printed.items():
         current = revisions[(body_id, year)]
         keys = [k for k in numbers if (m := catalog.get(k)) and m.aggregation == "sum"]
-        sums = rollup_values(session, [body_id], year, [ids[k] for k in keys])
+        sums = subtree_numbers(session, [body_id], year, [ids[k] for k in keys]).sums
         findings = []
         for key in keys:
             computed = sums.get((body_id, ids[key]))

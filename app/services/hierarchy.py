@@ -130,7 +130,8 @@ def _constant_runs(changes: dict[int, int]) -> list[tuple[int, int, int]]:
 
 
 def rebuild_rollups(session: Session) -> None:
-    """Roll-ups recomputed from the facts: the definition that maintenance must match."""
+    """Roll-ups recomputed from the facts: the definition that maintenance must match. Each
+    ancestor sums the facts of the bodies below it, not its own (those are its facts)."""
     fact, closure = models.Fact, models.Closure
     session.execute(delete(models.Rollup))
     sums = (
@@ -146,7 +147,8 @@ def rebuild_rollups(session: Session) -> None:
             closure,
             (closure.descendant_id == fact.jurisdiction_id)
             & (closure.lo <= fact.year)
-            & (closure.hi >= fact.year),
+            & (closure.hi >= fact.year)
+            & (closure.depth > 0),
         )
         .group_by(fact.year, fact.metric_id, closure.ancestor_id)
     )
