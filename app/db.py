@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -25,7 +25,10 @@ class Base(DeclarativeBase):
 def make_engine(url: str) -> Engine:
     """An engine for `url`; SQLite gets foreign keys, WAL and explicit transactions."""
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+        # No pre-ping: it is a round trip on every request. After a server restart the first
+        # query on a dead connection fails (503 with Retry-After, see errors.py) and
+        # SQLAlchemy then discards every pooled connection, so one request pays, not all.
+        return create_engine(url, pool_size=10, max_overflow=10)
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
     event.listen(engine, "connect", _sqlite_on_connect)
     event.listen(engine, "begin", _sqlite_on_begin)
@@ -137,6 +140,15 @@ def among(dialect: str, column: Any, name: str) -> Any:
     if dialect == "postgresql":
         return column == func.any(bindparam(name, type_=ARRAY(Integer)))
     return column.in_(bindparam(name, expanding=True))
+
+
+def in_ids(session: Session, column: Any, ids: Sequence[int]) -> Any:
+    """`column IN ids` for a statement built on the spot: on PostgreSQL `= ANY(array)`, one
+    parameter, where a list of thousands of ids costs more to render and send than to
+    look up."""
+    if dialect_of(session) == "postgresql":
+        return column == func.any(bindparam(None, list(ids), type_=ARRAY(Integer)))
+    return column.in_(list(ids))
 
 
 def grouped(pairs: Any) -> dict[Any, list[int]]:

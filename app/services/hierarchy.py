@@ -19,7 +19,7 @@ from sqlalchemy import case, delete, func, insert, literal, select, text
 from sqlalchemy.orm import Session
 
 from app import models
-from app.db import Base, insert_for
+from app.db import Base, in_ids, insert_for
 
 # Open-ended validity as years no report can have.
 OPEN_FROM, OPEN_TO = 0, 9999
@@ -217,7 +217,7 @@ def ancestors(session: Session, pairs: set[tuple[int, int]]) -> dict[tuple[int, 
     for start in range(0, len(bodies), 5000):
         rows = session.execute(
             select(closure.descendant_id, closure.ancestor_id, closure.lo, closure.hi).where(
-                closure.descendant_id.in_(bodies[start : start + 5000])
+                in_ids(session, closure.descendant_id, bodies[start : start + 5000])
             )
         )
         for body, ancestor, lo, hi in rows:

@@ -33,7 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from app import catalog, models, rules
-from app.db import Base, bulk_insert, grouped, insert_for
+from app.db import Base, bulk_insert, grouped, in_ids, insert_for
 from app.errors import InconsistentReport, InvalidReport, ProblemError
 from app.schemas.common import as_number
 from app.services import aggregates, hierarchy
@@ -180,7 +180,7 @@ def _lock_reports(session: Session, keys: list[Key]) -> dict[Key, models.Report]
                 .where(
                     report.year == year,
                     report.scope == scope,
-                    report.jurisdiction_id.in_(body_ids[start : start + CHUNK]),
+                    in_ids(session, report.jurisdiction_id, body_ids[start : start + CHUNK]),
                 )
                 .order_by(report.id)
                 .with_for_update()
@@ -200,7 +200,7 @@ def _current_hashes(
         rows = session.scalars(
             select(revision)
             .join(report, (revision.report_id == report.id) & (revision.number == report.revision))
-            .where(report.id.in_(ids[start : start + CHUNK]))
+            .where(in_ids(session, report.id, ids[start : start + CHUNK]))
         )
         found.update({r.report_id: (r, r.content_hash) for r in rows})
     return found
@@ -225,7 +225,7 @@ def _previous_numbers(session: Session, items: list[Item]) -> dict[Key, dict[str
                 .where(
                     report.year == year,
                     report.scope == scope,
-                    report.jurisdiction_id.in_(body_ids[start : start + CHUNK]),
+                    in_ids(session, report.jurisdiction_id, body_ids[start : start + CHUNK]),
                     value.value.is_not(None),
                 )
             )
@@ -412,7 +412,9 @@ def maintain_facts(session: Session, items: list[Item], ids: dict[str, int]) -> 
     for year, body_ids in grouped(fresh).items():
         for start in range(0, len(body_ids), CHUNK):
             session.execute(
-                _add_to_rollups(session, _facts_as_deltas(year, body_ids[start : start + CHUNK]))
+                _add_to_rollups(
+                    session, _facts_as_deltas(session, year, body_ids[start : start + CHUNK])
+                )
             )
     deltas: dict[tuple[int, int], dict[int, tuple[Decimal, int, int]]] = {}
     for pair in pairs - fresh:
@@ -441,7 +443,8 @@ def _facts_of(
         for start in range(0, len(body_ids), CHUNK):
             rows = session.execute(
                 select(fact.jurisdiction_id, fact.metric_id, fact.value, fact.revised).where(
-                    fact.year == year, fact.jurisdiction_id.in_(body_ids[start : start + CHUNK])
+                    fact.year == year,
+                    in_ids(session, fact.jurisdiction_id, body_ids[start : start + CHUNK]),
                 )
             )
             for body_id, metric_id, value, revised in rows:
@@ -461,7 +464,10 @@ def _first_numbers(session: Session, items: list[Item]) -> dict[int, dict[str, D
             select(revision.report_id, metric.key, value.value)
             .join(value, value.revision_id == revision.id)
             .join(metric, metric.id == value.metric_id)
-            .where(revision.report_id.in_(report_ids[start : start + CHUNK]), revision.number == 1)
+            .where(
+                in_ids(session, revision.report_id, report_ids[start : start + CHUNK]),
+                revision.number == 1,
+            )
         )
         for report_id, key, number in rows:
             if number is not None:
@@ -485,7 +491,8 @@ def _replace_facts(
         for start in range(0, len(body_ids), CHUNK):
             session.execute(
                 delete(fact).where(
-                    fact.year == year, fact.jurisdiction_id.in_(body_ids[start : start + CHUNK])
+                    fact.year == year,
+                    in_ids(session, fact.jurisdiction_id, body_ids[start : start + CHUNK]),
                 )
             )
     rows = [
@@ -567,7 +574,7 @@ def _fanned_out(deltas: Any) -> Any:
     )
 
 
-def _facts_as_deltas(year: int, body_ids: list[int]) -> Any:
+def _facts_as_deltas(session: Session, year: int, body_ids: list[int]) -> Any:
     """The stored facts of bodies that had none in `year` before this batch, as deltas."""
     fact = models.Fact
     return (
@@ -579,7 +586,7 @@ def _facts_as_deltas(year: int, body_ids: list[int]) -> Any:
             literal(1).label("reporting"),
             case((fact.revised, 1), else_=0).label("revised"),
         )
-        .where(fact.year == year, fact.jurisdiction_id.in_(body_ids))
+        .where(fact.year == year, in_ids(session, fact.jurisdiction_id, body_ids))
         .subquery("fresh")
     )
 
@@ -659,7 +666,7 @@ def _note_reported(session: Session, items: list[Item], fresh: set[int]) -> None
             session.execute(
                 delete(absence).where(
                     absence.year == year,
-                    absence.jurisdiction_id.in_(body_ids[start : start + CHUNK]),
+                    in_ids(session, absence.jurisdiction_id, body_ids[start : start + CHUNK]),
                 )
             )
 

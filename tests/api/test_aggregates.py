@@ -125,6 +125,26 @@ def test_sum_covers_the_subtree_with_departments_and_coverage(
     assert prefecture["missing_count"] == 4
 
 
+def test_missing_lists_bodies_that_reported_without_the_metric(
+    tree: None, ingest: Any, client: TestClient
+) -> None:
+    # 一镇 reports, but not staff.total: it is missing beside the bodies with no report.
+    other = {"metric": "staff.full_time", "value": 2}
+    ingest(staff("900101", 2014, 10), staff("900101001", 2014, 3) | {"values": [other]})
+    county = cell(client, "staff.total", within="900101", year=2014)
+    assert (county["value"], county["expected"], county["reporting"]) == (10, 6, 1)
+    assert county["missing"] == ["900101001", "900101002", "900101003", "900101004", "900101D01"]
+    assert county["missing_count"] == 5
+    # staff.full_time: only 一镇 reported it; 甲县 reported without it.
+    full_time = cell(client, "staff.full_time", within="900101", year=2014, missing_limit=10)
+    assert full_time["missing"] == ["900101", "900101002", "900101003", "900101004", "900101D01"]
+    # A year's first report creates its absences: 2015 has only 二镇 so far.
+    ingest(staff("900101002", 2015, 4))
+    later = cell(client, "staff.total", within="900101", year=2015)
+    assert later["missing"] == ["900101", "900101001", "900101003", "900101004", "900101D01"]
+    assert later["missing_count"] == 5
+
+
 def test_groups_follow_the_hierarchy_of_the_year(
     tree: None, ingest: Any, client: TestClient
 ) -> None:
