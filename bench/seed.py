@@ -39,15 +39,19 @@ JOIN closure c ON c.descendant_id = f.jurisdiction_id AND c.lo <= f.year AND c.h
 WHERE f.year = {year} AND c.depth > 0
 GROUP BY f.year, f.metric_id, c.ancestor_id"""
 
-# hierarchy.rebuild_absences for one year: the bodies without a current self report.
-ABSENCES_OF_YEAR = """
+# hierarchy.rebuild_absences for one year: every body of the year, then those reporting
+# struck out (an anti-join is planned badly on freshly copied, unanalysed reports).
+ABSENCES_OF_YEAR = (
+    """
 INSERT INTO absences (year, ancestor_id, code, jurisdiction_id)
 SELECT {year}, c.ancestor_id, j.code, c.descendant_id
 FROM closure c JOIN jurisdictions j ON j.id = c.descendant_id
-WHERE c.lo <= {year} AND c.hi >= {year} AND NOT EXISTS (
-    SELECT 1 FROM reports r
-    WHERE r.jurisdiction_id = c.descendant_id AND r.year = {year}
-      AND r.scope = 'self' AND r.revision > 0)"""
+WHERE c.lo <= {year} AND c.hi >= {year}""",
+    """
+DELETE FROM absences WHERE year = {year} AND jurisdiction_id IN (
+    SELECT jurisdiction_id FROM reports
+    WHERE year = {year} AND scope = 'self' AND revision > 0)""",
+)
 
 COLUMNS = {
     "reports": ("id", "jurisdiction_id", "year", "scope", "revision", "created_at", "updated_at"),
@@ -273,7 +277,8 @@ class Seeder:
             self._write({"rollups": rows})
         # The year's absences, from all its reports (the API's included).
         self._execute(f"DELETE FROM absences WHERE year = {int(year)}")
-        self._execute(ABSENCES_OF_YEAR.format(year=int(year)))
+        for statement in ABSENCES_OF_YEAR:
+            self._execute(statement.format(year=int(year)))
         self._commit()
         self.sums.clear()
         self.seconds += time.perf_counter() - started

@@ -23,6 +23,7 @@ from app.schemas.common import MIN_YEAR, max_year
 
 # Numeric(18, 2) holds 16 digits before the point.
 MAX_ABS_VALUE = Decimal(10) ** 16
+CENT = Decimal("0.01")
 STATES = ("not_reported", "not_applicable")
 FIELDS = {
     "jurisdiction",
@@ -204,9 +205,11 @@ def _number(raw: Any, metric: catalog.Metric | None, problems: Problems, at: str
         return value
     if value < 0 and not metric.signed:
         problems.add(at, f"{metric.key} cannot be negative ({raw})")
+    elif isinstance(raw, int):  # whole: nothing more to check (most values are)
+        pass
     elif metric.is_count and value != value.to_integral_value():
         problems.add(at, f"{metric.key} is a count ({metric.unit}); {raw} is not a whole number")
-    elif value != value.quantize(Decimal("0.01")):
+    elif value != value.quantize(CENT):
         problems.add(at, f"{metric.key} is in {metric.unit}; {raw} has more than two decimals")
     return value
 

@@ -18,18 +18,23 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 # The same rows as app.services.hierarchy.rebuild_absences, for databases that already hold
-# reports when they are upgraded.
-FILL = """
+# reports when they are upgraded: every body of every year with reports, then those
+# reporting struck out.
+FILL = (
+    """
 INSERT INTO absences (year, ancestor_id, code, jurisdiction_id)
 SELECT y.year, c.ancestor_id, j.code, c.descendant_id
 FROM (SELECT DISTINCT year FROM reports WHERE scope = 'self' AND revision > 0) y
 JOIN closure c ON c.lo <= y.year AND c.hi >= y.year
 JOIN jurisdictions j ON j.id = c.descendant_id
-WHERE NOT EXISTS (
+""",
+    """
+DELETE FROM absences WHERE EXISTS (
     SELECT 1 FROM reports r
-    WHERE r.jurisdiction_id = c.descendant_id AND r.year = y.year
+    WHERE r.jurisdiction_id = absences.jurisdiction_id AND r.year = absences.year
       AND r.scope = 'self' AND r.revision > 0)
-"""
+""",
+)
 
 
 def upgrade() -> None:
@@ -43,7 +48,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("absences", schema=None) as batch_op:
         batch_op.create_index("ix_absences_body", ["year", "jurisdiction_id"], unique=False)
-    op.execute(FILL)
+    for statement in FILL:
+        op.execute(statement)
 
 
 def downgrade() -> None:
