@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import ARRAY, Engine, Integer, MetaData, bindparam, create_engine, event, func
 from sqlalchemy.orm import DeclarativeBase, Session
 
@@ -59,19 +60,41 @@ def writer(engine: Engine) -> Engine:
     return engine.execution_options(sqlite_immediate=True)
 
 
-def _session_for(engine: Engine) -> Iterator[Session]:
-    # Committed before the response is sent (scope="function" below), so a failed commit
-    # becomes an error response instead of following a 201.
-    with Session(engine, expire_on_commit=False) as session, session.begin():
+async def _session_for(engine: Engine) -> AsyncIterator[Session]:
+    """A session in a transaction, for one request.
+
+    Opening it does no I/O (the connection is taken at the first statement), so it happens
+    on the event loop: a sync dependency would cost a thread-pool hop. The end, which talks
+    to the database, runs in the pool; it is committed before the response is sent
+    (scope="function" below), so a failed commit becomes an error response instead of
+    following a 201.
+    """
+    session = Session(engine, expire_on_commit=False)
+    transaction = session.begin()
+    try:
+        yield session
+    except BaseException:
+        await run_in_threadpool(_close, session, False)
+        raise
+    await run_in_threadpool(_close, session, transaction.is_active)
+
+
+def _close(session: Session, commit: bool) -> None:
+    try:
+        if commit:
+            session.commit()
+    finally:
+        session.close()
+
+
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    async for session in _session_for(request.app.state.engine):
         yield session
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    yield from _session_for(request.app.state.engine)
-
-
-def get_write_session(request: Request) -> Iterator[Session]:
-    yield from _session_for(writer(request.app.state.engine))
+async def get_write_session(request: Request) -> AsyncIterator[Session]:
+    async for session in _session_for(writer(request.app.state.engine)):
+        yield session
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
