@@ -82,12 +82,16 @@ def get_aggregates(
 
 
 def _cell(cell: aggregates.Cell) -> CellRead:
-    read = CellRead(
+    # Built without validation: every field comes from the service, typed; a national
+    # answer has hundreds of cells.
+    read = CellRead.model_construct(
         value=ratio_number(cell.value),
         expected=cell.expected,
         reporting=cell.reporting,
         missing=cell.missing,
         missing_count=cell.missing_count,
+        reported=None,
+        difference=None,
     )
     if cell.has_aggregate_report:
         read.reported = ratio_number(cell.reported)
