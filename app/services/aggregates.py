@@ -167,6 +167,7 @@ def _groups_statement(national: bool) -> Any:
 
 def _members(session: Session, groups: list[Group], year: int) -> dict[int | None, list[int]]:
     """The roll-up rows that make each group: its own body, or all provinces for the country."""
+    provinces: list[int] = []
     if any(g.id is None for g in groups):
         params = {"level": "province", "year": year}
         provinces = [row.id for row in rows_of(session, _groups_statement(True), params).all()]
