@@ -7,9 +7,11 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from app import models
+from app.services import hierarchy
 from tests.factories import count_rows, table_report
 
 TOWNS = ["220582100", "220582101", "220582102"]  # 青石镇, 榆林镇, 花甸镇
@@ -147,3 +149,35 @@ def test_concurrent_posts_of_a_new_report_create_it_once(
     assert results.count((200, "unchanged")) == 15
     assert count_rows(engine, models.Report) == 1
     assert count_rows(engine, models.ReportRevision) == 1
+
+
+def test_concurrent_first_reports_of_a_year_keep_the_absences_exact(
+    jian: None, client: TestClient, auth: dict[str, str], engine: Engine
+) -> None:
+    """First reports of a year that has none yet, posted concurrently, each in its own
+    transaction: every one is stored, and afterwards the absences equal a rebuild and name
+    exactly the bodies that did not report."""
+    with Session(engine) as session:
+        body = models.Jurisdiction
+        codes = sorted(session.scalars(select(body.code).where(body.code.like("220582%"))))
+    silent = {codes[0], TOWNS[2]}
+    posting = [code for code in codes if code not in silent]
+
+    def post(code: str) -> int:
+        return client.post("/v1/reports", json=table_report(code, 2021), headers=auth).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert set(pool.map(post, posting)) == {201}
+    absence = models.Absence
+    with Session(engine) as session:
+        kept = set(session.execute(select(absence.ancestor_id, absence.code)).all())
+        hierarchy.rebuild_absences(session)
+        assert kept == set(session.execute(select(absence.ancestor_id, absence.code)).all())
+        session.rollback()
+        county = session.scalar(select(models.Jurisdiction.id).where(body.code == "220582"))
+        under_county = {code for ancestor, code in kept if ancestor == county}
+    assert under_county == silent
+    missing = client.get(
+        "/v1/aggregates", params={"metric": "requests.new.total", "within": "220582", "year": 2021}
+    ).json()["groups"][0]["metrics"]["requests.new.total"]
+    assert (missing["missing"], missing["missing_count"]) == (sorted(silent), 2)
