@@ -211,13 +211,6 @@ def _bump_version(session: Session) -> None:
     )
 
 
-def version(session: Session) -> int:
-    found = session.scalar(
-        select(models.ServiceState.value).where(models.ServiceState.key == HIERARCHY_VERSION)
-    )
-    return found or 0
-
-
 def ancestors(session: Session, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], list[int]]:
     """For each (body, year), the ids of the body and everything above it in that year."""
     closure = models.Closure

@@ -33,7 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from app import catalog, models, rules
-from app.db import Base, bulk_insert, grouped, in_ids, insert_for
+from app.db import Base, bulk_insert, dialect_of, grouped, in_ids, insert_for
 from app.errors import InconsistentReport, InvalidReport, ProblemError
 from app.schemas.common import as_number
 from app.services import aggregates, hierarchy
@@ -532,10 +532,9 @@ def _apply_deltas(
     ]
     if not rows:
         return
-    postgres = session.get_bind().dialect.name == "postgresql"
-    session.execute(text(FACT_DELTAS_PG if postgres else FACT_DELTAS_SQLITE))
-    # Emptied at commit on PostgreSQL, but a batch with several rounds comes here more than
-    # once (and SQLite keeps temporary rows for the connection's life).
+    session.execute(text(FACT_DELTAS_DDL))
+    # The table lives as long as the connection, and a batch with several rounds comes here
+    # more than once: start empty.
     session.execute(delete(FACT_DELTAS))
     bulk_insert(session, FACT_DELTAS, rows)
     session.execute(_add_to_rollups(session, FACT_DELTAS))
@@ -553,12 +552,9 @@ FACT_DELTAS = Table(
     Column("reporting", Integer),
     Column("revised", Integer),
 )
-FACT_DELTAS_COLUMNS = """(year smallint, metric_id smallint, jurisdiction_id integer,
- value numeric, reporting integer, revised integer)"""
-FACT_DELTAS_PG = f"CREATE TEMPORARY TABLE IF NOT EXISTS fact_deltas {FACT_DELTAS_COLUMNS} " + (
-    "ON COMMIT DELETE ROWS"
-)
-FACT_DELTAS_SQLITE = f"CREATE TEMPORARY TABLE IF NOT EXISTS fact_deltas {FACT_DELTAS_COLUMNS}"
+FACT_DELTAS_DDL = """CREATE TEMPORARY TABLE IF NOT EXISTS fact_deltas
+(year smallint, metric_id smallint, jurisdiction_id integer, value numeric, reporting integer,
+ revised integer)"""
 
 
 def _fanned_out(deltas: Any) -> Any:
@@ -652,7 +648,7 @@ def _note_reported(session: Session, items: list[Item], fresh: set[int]) -> None
     transaction, after the row locks, so that it cannot close a cycle of waits.
     """
     absence = models.Absence
-    postgres = session.get_bind().dialect.name == "postgresql"
+    postgres = dialect_of(session) == "postgresql"
     for year, body_ids in sorted(grouped({(i.body_id, i.key[1]) for i in items}).items()):
         if postgres:
             mode = "pg_advisory_xact_lock" if year in fresh else "pg_advisory_xact_lock_shared"
