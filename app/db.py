@@ -60,6 +60,19 @@ def writer(engine: Engine) -> Engine:
     return engine.execution_options(sqlite_immediate=True)
 
 
+def reader(engine: Engine) -> Engine:
+    """The engine for read-only requests: on PostgreSQL without a transaction.
+
+    Under READ COMMITTED every statement takes its own snapshot, in a transaction or not, so
+    a read request loses nothing by autocommit and saves the BEGIN and COMMIT round trips,
+    a quarter of a fast aggregate's. SQLite keeps its transaction: there it is what holds
+    one snapshot across the statements of a request.
+    """
+    if engine.dialect.name == "sqlite":
+        return engine
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
 async def _session_for(engine: Engine) -> AsyncIterator[Session]:
     """A session in a transaction, for one request.
 
@@ -88,7 +101,7 @@ def _close(session: Session, commit: bool) -> None:
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
-    async for session in _session_for(request.app.state.engine):
+    async for session in _session_for(request.app.state.read_engine):
         yield session
 
 

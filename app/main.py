@@ -12,7 +12,7 @@ from app import __version__
 from app.api import health, v1
 from app.api.caching import NotModified, on_not_modified
 from app.config import Settings
-from app.db import make_engine
+from app.db import make_engine, reader
 from app.errors import install_handlers
 from app.schemas.parse import ParseText
 from app.schemas.reports import ReportIn
@@ -38,6 +38,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.database_url)
+    app.state.read_engine = reader(app.state.engine)
     install_handlers(app)
     app.add_exception_handler(NotModified, on_not_modified)
     app.include_router(health.router)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from app.api.csv import ResponseFormat, csv_response, wants_csv
 from app.api.deps import SettingsDep
+from app.api.formats import ResponseFormat, csv_response, json_response, wants_csv
 from app.api.values import CSV_OK
 from app.db import SessionDep
 from app.errors import InvalidRequest
@@ -19,7 +19,6 @@ from app.schemas.aggregates import (
     ComparisonItem,
     ComparisonRead,
     GroupLevel,
-    GroupRead,
     SeriesPoint,
     SeriesRead,
 )
@@ -56,46 +55,46 @@ def get_aggregates(
         int | None, Query(ge=0, le=1000, description="Cap of the `missing` lists.")
     ] = None,
     format: ResponseFormat = None,
-) -> AggregateRead | Response:
+) -> Response:
     """Totals of the bodies under `within` (or each `by` group), with coverage."""
     cap = settings.missing_cap if missing_limit is None else missing_limit
     result = aggregates.aggregate(session, metric, within, year, by, cap)
-    groups = [
-        GroupRead(
-            code=group.code,
-            name=group.name,
-            level=group.level,
-            metrics={key: _cell(result.cells[(group.id, key)]) for key in result.metrics},
-        )
+    groups: list[dict[str, Any]] = [
+        {
+            "code": group.code,
+            "name": group.name,
+            "level": group.level,
+            "metrics": {key: _cell(result.cells[(group.id, key)]) for key in result.metrics},
+        }
         for group in result.groups
     ]
     if wants_csv(request, format):
         rows = (
-            {"code": g.code, "name": g.name, "level": g.level, "metric": key, **cell.model_dump()}
-            | {"missing": " ".join(cell.missing)}
+            {"code": g["code"], "name": g["name"], "level": g["level"], "metric": key, **cell}
+            | {"missing": " ".join(cell["missing"])}
             for g in groups
-            for key, cell in g.metrics.items()
+            for key, cell in g["metrics"].items()
         )
         columns = ["code", "name", "level", "metric", *CellRead.model_fields]
         return csv_response(columns, rows, dict(response.headers))
-    return AggregateRead(year=year, within=within, by=by, groups=groups)
+    answer = {"year": year, "within": within, "by": by, "groups": groups}
+    return json_response(answer, dict(response.headers))
 
 
-def _cell(cell: aggregates.Cell) -> CellRead:
-    # Built without validation: every field comes from the service, typed; a national
-    # answer has hundreds of cells.
-    read = CellRead.model_construct(
-        value=ratio_number(cell.value),
-        expected=cell.expected,
-        reporting=cell.reporting,
-        missing=cell.missing,
-        missing_count=cell.missing_count,
-        reported=None,
-        difference=None,
-    )
+def _cell(cell: aggregates.Cell) -> dict[str, Any]:
+    """A CellRead as a plain dict (see formats.json_response)."""
+    read = {
+        "value": ratio_number(cell.value),
+        "expected": cell.expected,
+        "reporting": cell.reporting,
+        "missing": cell.missing,
+        "missing_count": cell.missing_count,
+        "reported": None,
+        "difference": None,
+    }
     if cell.has_aggregate_report:
-        read.reported = ratio_number(cell.reported)
-        read.difference = ratio_number(cell.difference)
+        read["reported"] = ratio_number(cell.reported)
+        read["difference"] = ratio_number(cell.difference)
     return read
 
 
@@ -119,7 +118,7 @@ def get_comparisons(
         bool, Query(description="Only bodies that reported in both years.")
     ] = False,
     format: ResponseFormat = None,
-) -> ComparisonRead | Response:
+) -> Response:
     """Year over year: both values, the change and the flags that qualify it."""
     base = base_year if base_year is not None else year - 1
     if jurisdiction is not None and (within is not None or by is not None):
@@ -131,24 +130,25 @@ def get_comparisons(
         found = comparisons.compare_body(session, jurisdiction, metric, year, base)
     else:
         found = comparisons.compare_groups(session, metric, within, by, year, base, constant_sample)
-    items = [
-        ComparisonItem(
-            code=item.code,
-            name=item.name,
-            metric=item.metric,
-            value=ratio_number(item.result.value),
-            base_value=ratio_number(item.result.base_value),
-            change=ratio_number(item.result.change),
-            pct_change=_percent(item.result.pct_change),
-            flags=item.result.flags,
-            sample_size=item.result.sample_size,
-        )
+    items: list[dict[str, Any]] = [
+        {
+            "code": item.code,
+            "name": item.name,
+            "metric": item.metric,
+            "value": ratio_number(item.result.value),
+            "base_value": ratio_number(item.result.base_value),
+            "change": ratio_number(item.result.change),
+            "pct_change": _percent(item.result.pct_change),
+            "flags": item.result.flags,
+            "sample_size": item.result.sample_size,
+        }
         for item in found
     ]
     if wants_csv(request, format):
-        rows = (i.model_dump() | {"flags": " ".join(i.flags)} for i in items)
+        rows = (i | {"flags": " ".join(i["flags"])} for i in items)
         return csv_response(list(ComparisonItem.model_fields), rows, dict(response.headers))
-    return ComparisonRead(year=year, base_year=base, constant_sample=constant_sample, items=items)
+    answer = {"year": year, "base_year": base, "constant_sample": constant_sample, "items": items}
+    return json_response(answer, dict(response.headers))
 
 
 def _percent(value: Decimal | None) -> float | None:
@@ -166,7 +166,7 @@ def get_series(
     year_from: Annotated[int, Query(ge=MIN_YEAR, le=2100)] = 2008,
     year_to: Annotated[int | None, Query(ge=MIN_YEAR, le=2100)] = None,
     format: ResponseFormat = None,
-) -> SeriesRead | Response:
+) -> Response:
     """One metric year by year, with coverage and yearly change, for a line chart."""
     last = year_to if year_to is not None else dt.date.today().year - 1
     if last < year_from:
@@ -180,19 +180,20 @@ def get_series(
             errors=[{"pointer": "query:within", "detail": "not with jurisdiction"}],
         )
     group, points = comparisons.series(session, metric, jurisdiction, within, year_from, last)
-    items = [
-        SeriesPoint(
-            year=p.year,
-            value=ratio_number(p.value),
-            expected=p.expected,
-            reporting=p.reporting,
-            change=ratio_number(p.result.change),
-            pct_change=_percent(p.result.pct_change),
-            flags=p.result.flags,
-        )
+    items: list[dict[str, Any]] = [
+        {
+            "year": p.year,
+            "value": ratio_number(p.value),
+            "expected": p.expected,
+            "reporting": p.reporting,
+            "change": ratio_number(p.result.change),
+            "pct_change": _percent(p.result.pct_change),
+            "flags": p.result.flags,
+        }
         for p in points
     ]
     if wants_csv(request, format):
-        rows = (i.model_dump() | {"flags": " ".join(i.flags)} for i in items)
+        rows = (i | {"flags": " ".join(i["flags"])} for i in items)
         return csv_response(list(SeriesPoint.model_fields), rows, dict(response.headers))
-    return SeriesRead(metric=metric, code=group.code, points=items)
+    answer = {"metric": metric, "code": group.code, "points": items}
+    return json_response(answer, dict(response.headers))

@@ -9,7 +9,6 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from app.api.csv import csv_response, wants_csv
 from app.api.deps import (
     NDJSON_TYPES,
     CodePath,
@@ -19,6 +18,7 @@ from app.api.deps import (
     media_type,
     report_body,
 )
+from app.api.formats import csv_response, wants_csv
 from app.api.paging import PageDep, paginate
 from app.db import SessionDep, WriteSessionDep
 from app.errors import BatchRejected, InvalidReport, PayloadTooLarge, ProblemError

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
-from app.api.csv import ResponseFormat, csv_response, wants_csv
+from app.api.formats import ResponseFormat, csv_response, wants_csv
 from app.api.paging import PageDep, paginate
 from app.api.reports import PROBLEMS
 from app.db import SessionDep

@@ -444,13 +444,20 @@ def _cell(
     """The value of one group and metric from its members' sums (`stored`: the metric's
     fact ids, a ratio's numerator and denominator)."""
     cell = Cell()
-    parts = []
+    parts: list[Decimal | None] = []
+    # Plain loops: a national answer computes hundreds of cells.
     for position, metric_id in enumerate(stored):
-        rows = [row for m in members if (row := sums.get((m, metric_id))) is not None]
-        parts.append(sum((row[0] for row in rows), Decimal(0)) if rows else None)
+        total: Decimal | None = None
+        reporting = revised = 0
+        for member in members:
+            row = sums.get((member, metric_id))
+            if row is not None:
+                total = row[0] if total is None else total + row[0]
+                reporting += row[1]
+                revised += row[2]
+        parts.append(total)
         if position == 0:
-            cell.reporting = sum(row[1] for row in rows)
-            cell.revised = sum(row[2] for row in rows)
+            cell.reporting, cell.revised = reporting, revised
     if metric.aggregation == "ratio":
         cell.numerator, cell.denominator = parts
         if cell.numerator is not None and cell.denominator:

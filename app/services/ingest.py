@@ -15,16 +15,15 @@ from decimal import Decimal
 from typing import Any, Literal, cast
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Integer,
     MetaData,
     Numeric,
     SmallInteger,
     Table,
-    case,
     delete,
     func,
-    literal,
     select,
     text,
     true,
@@ -394,31 +393,29 @@ def fact_numbers(values: Sequence[ValueInput]) -> dict[str, Decimal]:
 
 
 def maintain_facts(session: Session, items: list[Item], ids: dict[str, int]) -> None:
-    """Replace the facts of each (body, year) and add the differences to every ancestor."""
-    pairs = {(item.body_id, item.key[1]) for item in items}
-    old = _facts_of(session, pairs)
-    first = _first_numbers(session, [i for i in items if i.revision and i.revision.number > 1])
+    """Replace the facts of each (body, year) and add the differences to every ancestor.
+
+    A body's first revision of a year has no facts yet, so nothing is read or deleted for
+    it: besides sparing the work, a year being loaded has no planner statistics yet, and a
+    lookup by year and body then scans the whole year's facts (quadratic over a load).
+    """
+    first = {(i.body_id, i.key[1]) for i in items if i.revision and i.revision.number == 1}
+    later = {(i.body_id, i.key[1]) for i in items} - first
+    old = _facts_of(session, later)
+    originals = _first_numbers(session, [i for i in items if (i.body_id, i.key[1]) in later])
     new: dict[tuple[int, int], dict[int, tuple[Decimal, bool]]] = {}
     for item in items:
         numbers = fact_numbers(item.values)
-        original = first.get(item.report.id) if item.report else None
+        original = originals.get(item.report.id) if item.report else None
         new[(item.body_id, item.key[1])] = {
             ids[key]: (number, original is not None and original.get(key) != number)
             for key, number in numbers.items()
         }
-    _replace_facts(session, pairs, new)
-    # A body's first numbers of a year are their own differences: roll up the stored facts.
-    fresh = {pair for pair in pairs if pair not in old}
-    for year, body_ids in grouped(fresh).items():
-        for start in range(0, len(body_ids), CHUNK):
-            session.execute(
-                _add_to_rollups(
-                    session, _facts_as_deltas(session, year, body_ids[start : start + CHUNK])
-                )
-            )
     deltas: dict[tuple[int, int], dict[int, tuple[Decimal, int, int]]] = {}
-    for pair in pairs - fresh:
-        before, after = old.get(pair, {}), new.get(pair, {})
+    for pair in first:  # its numbers are its facts and its differences at once
+        deltas[pair] = {m: (value, 1, int(revised)) for m, (value, revised) in new[pair].items()}
+    for pair in later:
+        before, after = old.get(pair, {}), new[pair]
         changes = {}
         for metric_id in before.keys() | after.keys():
             old_value, old_revised = before.get(metric_id, (None, False))
@@ -431,7 +428,8 @@ def maintain_facts(session: Session, items: list[Item], ids: dict[str, int]) -> 
                 int(new_revised) - int(old_revised),
             )
         deltas[pair] = changes
-    _apply_deltas(session, deltas)
+    _replace_facts(session, later, {pair: new[pair] for pair in later})
+    _apply_deltas(session, deltas, first)
 
 
 def _facts_of(
@@ -510,13 +508,17 @@ def _replace_facts(
 
 
 def _apply_deltas(
-    session: Session, deltas: dict[tuple[int, int], dict[int, tuple[Decimal, int, int]]]
+    session: Session,
+    deltas: dict[tuple[int, int], dict[int, tuple[Decimal, int, int]]],
+    first: set[tuple[int, int]],
 ) -> None:
-    """Add each body's changes to the roll-ups of the ancestors above it in that year.
+    """Store the facts of first revisions and add every body's changes to the roll-ups of
+    the ancestors above it in that year.
 
-    The changes go into a temporary table and one INSERT ... SELECT fans them out along the
-    closure and adds them up per roll-up: the database does in one join what cost seconds of
-    Python per thousand reports.
+    The changes go into a temporary table (one COPY), from which one INSERT ... SELECT
+    writes the first revisions' facts (their changes are their facts) and another fans the
+    changes out along the closure, summed per roll-up: the database does in one join what
+    cost seconds of Python per thousand reports.
     """
     rows: list[dict[str, Any]] = [
         {
@@ -526,6 +528,7 @@ def _apply_deltas(
             "value": value,
             "reporting": reporting,
             "revised": revised,
+            "first": (body_id, year) in first,
         }
         for (body_id, year), changes in deltas.items()
         for metric_id, (value, reporting, revised) in changes.items()
@@ -537,6 +540,8 @@ def _apply_deltas(
     # more than once: start empty.
     session.execute(delete(FACT_DELTAS))
     bulk_insert(session, FACT_DELTAS, rows)
+    if first:
+        session.execute(_facts_from_deltas())
     session.execute(_add_to_rollups(session, FACT_DELTAS))
     if any(row["reporting"] < 0 for row in rows):
         _delete_emptied(session)
@@ -551,10 +556,21 @@ FACT_DELTAS = Table(
     Column("value", Numeric),
     Column("reporting", Integer),
     Column("revised", Integer),
+    Column("first", Boolean),
 )
 FACT_DELTAS_DDL = """CREATE TEMPORARY TABLE IF NOT EXISTS fact_deltas
 (year smallint, metric_id smallint, jurisdiction_id integer, value numeric, reporting integer,
- revised integer)"""
+ revised integer, first boolean)"""
+
+
+def _facts_from_deltas() -> Any:
+    """INSERT the facts of first revisions: their rows of fact_deltas."""
+    delta = FACT_DELTAS.c
+    rows = select(
+        delta.year, delta.metric_id, delta.jurisdiction_id, delta.value, delta.revised > 0
+    ).where(delta.first)
+    columns = ["year", "metric_id", "jurisdiction_id", "value", "revised"]
+    return table_of(models.Fact).insert().from_select(columns, rows)
 
 
 def _fanned_out(deltas: Any) -> Any:
@@ -567,23 +583,6 @@ def _fanned_out(deltas: Any) -> Any:
         & (closure.lo <= deltas.c.year)
         & (closure.hi >= deltas.c.year)
         & (closure.depth > 0)
-    )
-
-
-def _facts_as_deltas(session: Session, year: int, body_ids: list[int]) -> Any:
-    """The stored facts of bodies that had none in `year` before this batch, as deltas."""
-    fact = models.Fact
-    return (
-        select(
-            fact.year,
-            fact.metric_id,
-            fact.jurisdiction_id,
-            fact.value,
-            literal(1).label("reporting"),
-            case((fact.revised, 1), else_=0).label("revised"),
-        )
-        .where(fact.year == year, in_ids(session, fact.jurisdiction_id, body_ids))
-        .subquery("fresh")
     )
 
 

@@ -1,4 +1,5 @@
-"""CSV for the read endpoints that return rows (Accept: text/csv, or format=csv)."""
+"""Answers encoded by hand: CSV for the read endpoints that return rows (Accept: text/csv, or
+format=csv), and JSON for the large aggregate answers."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Annotated, Any, Literal
 
+import orjson
 from fastapi import Query, Request
 from fastapi.responses import Response
 
@@ -44,3 +46,15 @@ def csv_response(
     writer.writeheader()
     writer.writerows({key: _cell(value) for key, value in row.items()} for row in rows)
     return Response(buffer.getvalue(), media_type=CSV_MEDIA_TYPE, headers=headers)
+
+
+def json_response(payload: dict[str, Any], headers: dict[str, str]) -> Response:
+    """`payload` (plain dicts, lists, numbers and strings) as JSON.
+
+    A route that returns its pydantic model has FastAPI validate and then serialise it: for
+    a national answer of hundreds of cells that cost more than the queries behind it. The
+    aggregate routes build plain dicts shaped like their response models (which still
+    document them) and send them with this. A returned Response does not get the headers
+    that dependencies set on the route's `response`, hence `headers`.
+    """
+    return Response(orjson.dumps(payload), media_type="application/json", headers=headers)
