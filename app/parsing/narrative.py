@@ -32,6 +32,7 @@ def _rule(keyword: str, units: str, *, unit_optional: bool = False) -> re.Patter
     return re.compile(f"(?:{keyword}){_FILL}{number}")
 
 
+_YEAR_ADDITION_WORDS = r",?(?:其中)?(?:今年|本年度?|当年|年内|全年)新增"
 _ITEMS = "条|项|件|个"
 _CASES = "件|起|次|宗|个"
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -46,6 +47,16 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     # 发布 only with 政府信息: "共发布各类信息" is often another channel's output.
     ("proactive.total", _rule(r"(?:全年|本年度?|共|累计)(?:主动)?发布政府信息", "条|项")),
+    # "截至…共主动公开政府信息615条,今年新增94条": the stock is not the year's figure, the
+    # addition is (the stock itself is skipped by _YEAR_ADDITION).
+    (
+        "proactive.total",
+        _rule(
+            rf"(?:公开|发布)(?:各类|政府|的)*信息{_FILL}{NUMBER_PATTERN}(?:余|多)?(?:条|项)"
+            rf"{_YEAR_ADDITION_WORDS}(?:主动)?(?:公开|发布)?(?:政府)?(?:信息)?",
+            "条|项",
+        ),
+    ),
     ("proactive.by_level.county", _rule(r"(?:县\(市(?:、区)?\)|县|县\(区\))级(?:信息)?", "条")),
     ("proactive.by_level.township", _rule(r"(?:乡\(镇\)|乡镇|乡\(镇、街道\))级(?:信息)?", "条")),
     ("proactive.by_content.normative_docs", _rule(r"规范性文件类(?:信息)?", "条")),
@@ -163,6 +174,12 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 # Words before a match that show the number is about another year, not this report's.
 _OTHER_YEAR = re.compile(r"(?:上年|去年|上一年|同比|较|比)[^,;。]{0,6}$")
+# Words after a number that show it was a stock ("…615条,今年新增94条"): not the year's count.
+_YEAR_ADDITION = re.compile(_YEAR_ADDITION_WORDS)
+# Metrics that are stocks by nature: a stock with this year's addition is still their value.
+_STOCK_METRICS = frozenset(
+    ("staff.total", "staff.full_time", "staff.part_time", "reading_points.total")
+)
 
 _LIST_KEYWORDS: tuple[tuple[str, str], ...] = (
     ("当面", "requests.channel.in_person"),
@@ -305,6 +322,8 @@ def _from_rules(text: str) -> Iterator[_Found]:
     for metric, pattern in _RULES:
         for match in pattern.finditer(text):
             if _OTHER_YEAR.search(text[max(0, match.start() - 12) : match.start()]):
+                continue
+            if metric not in _STOCK_METRICS and _YEAR_ADDITION.match(text, match.end()):
                 continue
             parsed = _number_at(text, match)
             if parsed is None:

@@ -340,3 +340,19 @@ def test_all_requests_online_and_all_staff_part_time_are_inferred() -> None:
 
 def test_training_attendance_is_not_staff() -> None:
     assert numbers_of("培训工作人员50人次。") == {"training.attendances": 50}
+
+
+def test_a_stock_is_not_the_year_figure_and_the_year_addition_is() -> None:
+    found = values_of("截至2016年底，我镇在区政府网站共主动公开政府信息480条，今年新增57条。")
+    assert {m: v.value for m, v in found.items()} == {"proactive.total": 57}
+    evidence = found["proactive.total"].evidence
+    assert evidence is not None and evidence.snippet.endswith("今年新增57条")
+
+
+def test_a_stock_without_the_year_addition_is_still_read() -> None:
+    # "截至<year end>…共" alone is how many reports state the year's count.
+    assert numbers_of("截至2016年12月31日，共主动公开政府信息480条。") == {"proactive.total": 480}
+
+
+def test_staff_stated_with_this_year_addition_keep_the_stock() -> None:
+    assert numbers_of("现有工作人员6人，本年新增2人。") == {"staff.total": 6}
