@@ -32,6 +32,22 @@ def _rule(keyword: str, units: str, *, unit_optional: bool = False) -> re.Patter
     return re.compile(f"(?:{keyword}){_FILL}{number}")
 
 
+# The template's content classes (domain.md §2.4), without 类: lists of a report's own classes
+# ("政策规范性文件类", "业务类", "其他类") are not these (see _template_classes_only).
+_CONTENT_CLASSES = (
+    ("proactive.by_content.normative_docs", "(?<!政策)规范性文件"),
+    ("proactive.by_content.plans", "规划计划(?:和|及|与)?完成情况"),
+    ("proactive.by_content.public_interest", "与?公众利益密切相关(?:的)?事项"),
+    ("proactive.by_content.public_funds", "公共资金使用(?:(?:和|及|与)监督)?"),
+    ("proactive.by_content.organization", "机构调整(?:和|及|与)人员变动"),
+)
+_CLASS_WORD = r"类(?:\([^)]{0,80}\))?(?:信息)?"
+_BY_CONTENT = "proactive.by_content."
+# An item of any list of classes ("业务类信息9条"), its class name at the end of `stem`.
+_CLASS_ITEM = re.compile(
+    rf"(?P<stem>[\u4e00-\u9fff]{{1,20}}){_CLASS_WORD}(?:数)?(?:为|有|共|是|各)?{NUMBER_PATTERN}"
+)
+_TEMPLATE_STEM = re.compile("(?:" + "|".join(stem for _, stem in _CONTENT_CLASSES) + "|其他)$")
 _YEAR_ADDITION_WORDS = r",?(?:其中)?(?:今年|本年度?|当年|年内|全年)新增"
 _ITEMS = "条|项|件|个"
 _CASES = "件|起|次|宗|个"
@@ -59,15 +75,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("proactive.by_level.county", _rule(r"(?:县\(市(?:、区)?\)|县|县\(区\))级(?:信息)?", "条")),
     ("proactive.by_level.township", _rule(r"(?:乡\(镇\)|乡镇|乡\(镇、街道\))级(?:信息)?", "条")),
-    ("proactive.by_content.normative_docs", _rule(r"规范性文件类(?:信息)?", "条")),
-    ("proactive.by_content.plans", _rule(r"规划计划(?:和|及|与)?完成情况类(?:信息)?", "条")),
-    (
-        "proactive.by_content.public_interest",
-        _rule(r"与?公众利益密切相关(?:的)?事项类(?:\([^)]{0,80}\))?(?:信息)?", "条"),
-    ),
-    ("proactive.by_content.public_funds", _rule(r"公共资金使用(?:和|及|与)监督类(?:信息)?", "条")),
-    ("proactive.by_content.organization", _rule(r"机构调整(?:和|及|与)人员变动类(?:信息)?", "条")),
-    ("proactive.by_content.other", _rule(r"(?<![\u4e00-\u9fff])其他类(?:信息)?", "条")),
+    *((metric, _rule(f"{stem}(?:{_CLASS_WORD}|信息)", "条")) for metric, stem in _CONTENT_CLASSES),
+    ("proactive.by_content.other", _rule(rf"(?<![\u4e00-\u9fff])其他{_CLASS_WORD}", "条")),
     (
         "proactive.online.items",
         _rule(r"(?:在)?信息公开专栏或信息公开网站(?:上)?发布(?:政府)?信息", _ITEMS),
@@ -208,6 +217,11 @@ _RESPECTIVELY = re.compile(
     rf"(?P<keys>[^,;。:\n\d]{{2,60}}?)(?:的数量|数量|数)?分别(?:为|是|有|达)?"
     rf"(?P<nums>(?:{NUMBER_PATTERN})(?:余|多)?(?:件|次|人|名|条|起)?"
     rf"(?:[、,和及与](?:{NUMBER_PATTERN})(?:余|多)?(?:件|次|人|名|条|起)?)+)"
+)
+# "公共资金使用信息、机构调整和人员变动类信息各2条": one number for each item of a 、-list.
+_EACH = re.compile(
+    rf"(?P<keys>[^,;。:\n\d]{{2,80}}?)各(?:为|是|有)?(?P<n>{NUMBER_PATTERN})(?:余|多)?"
+    r"(?P<unit>条|件|次|人|名|起)"
 )
 _BOUNDARY = frozenset(",;。:\n")
 _ALL_ZERO = re.compile(
@@ -369,6 +383,75 @@ def _from_lists(norm: Normalized, text: str, warnings: list[Warning]) -> Iterato
                     yield _Found(metric, Decimal(0), "printed", *match.span())
 
 
+def _each(text: str) -> Iterator[_Found]:
+    for match in _anchored(_EACH, text, "各"):
+        keys = [re.sub(r"^(?:其中|分别)", "", k) for k in match.group("keys").split("、")]
+        metrics = [_content_class(k) or _metric_for(k) for k in keys]
+        if len(keys) < 2 or None in metrics or len(set(metrics)) != len(metrics):
+            continue
+        is_content = [m is not None and m.startswith(_BY_CONTENT) for m in metrics]
+        if any(is_content) and (not all(is_content) or match.group("unit") != "条"):
+            continue
+        number = parse_number(match.group("n"), after=match.group("unit"))
+        if number is None:
+            continue
+        how: How = "approximate" if number.approximate else "printed"
+        for metric in metrics:
+            if metric is not None:
+                yield _Found(metric, number.value, how, *match.span())
+
+
+def _content_class(label: str) -> str | None:
+    for metric, stem in _CONTENT_CLASSES:
+        if re.fullmatch(f"{stem}(?:{_CLASS_WORD}|信息)", label):
+            return metric
+    if re.fullmatch(f"其他{_CLASS_WORD}", label):
+        return f"{_BY_CONTENT}other"
+    return None
+
+
+def _template_classes_only(text: str, found: list[_Found]) -> list[_Found]:
+    """Content classes only from lists of the template's classes, never a report's own list.
+
+    A sentence listing any other class ("业务类信息9条", "政策规范性文件类") is a local taxonomy:
+    its numbers do not fit the template keys, and its "其他类" is another "other". A lone class
+    is read only under its full template label; "其他类" and the short labels ("规范性文件信息")
+    need two template classes in the same sentence.
+    """
+    kept = []
+    for item in found:
+        if not item.metric.startswith(_BY_CONTENT):
+            kept.append(item)
+            continue
+        start, end = _sentence(text, item.start)
+        if any(_is_local_class(m.group("stem")) for m in _CLASS_ITEM.finditer(text, start, end)):
+            continue
+        classes = {
+            f.metric
+            for f in found
+            if f.metric.startswith(_BY_CONTENT)
+            and f.metric != f"{_BY_CONTENT}other"
+            and start <= f.start < end
+        }
+        full_label = item.metric != f"{_BY_CONTENT}other" and "类" in text[item.start : item.end]
+        if len(classes) >= 2 or full_label:
+            kept.append(item)
+    return kept
+
+
+def _sentence(text: str, position: int) -> tuple[int, int]:
+    start = max(text.rfind("。", 0, position), text.rfind("\n", 0, position)) + 1
+    ends = [e for e in (text.find("。", position), text.find("\n", position)) if e >= 0]
+    return start, min(ends, default=len(text))
+
+
+def _is_local_class(stem: str) -> bool:
+    # "各类信息46条", "两类": a quantity of classes, not a class name.
+    if stem.endswith(tuple("各两几多此该这等")):
+        return False
+    return not _TEMPLATE_STEM.search(stem)
+
+
 def _anchored(pattern: re.Pattern[str], text: str, word: str) -> Iterator[re.Match[str]]:
     """Matches of a list pattern, tried only at the clause starts before `word` (fast)."""
     tried: set[int] = set()
@@ -469,7 +552,9 @@ def extract(norm: Normalized) -> tuple[list[DraftValue], list[Warning]]:
         *_statistics_table(norm.text),
         *_from_rules(text),
         *_from_lists(norm, text, warnings),
+        *_each(text),
     ]
+    found = _template_classes_only(text, found)
     printed_metrics = {f.metric for f in found}
     zeros = [*_zero_statements(text), *_nothing_under_heading(text)]
     found += [z for z in zeros if z.metric not in printed_metrics]

@@ -356,3 +356,49 @@ def test_a_stock_without_the_year_addition_is_still_read() -> None:
 
 def test_staff_stated_with_this_year_addition_keep_the_stock() -> None:
     assert numbers_of("现有工作人员6人，本年新增2人。") == {"staff.total": 6}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # A report's own classes: neither its 政策规范性文件类 nor its 其他类 are the template's.
+        "在公开的信息中，政策规范性文件类信息35条；规划计划类信息6条；业务类信息12条；其他类信息20条。",
+        "其中工作动态类18条；规范性文件类4条；其他类2条。",
+        "政策规范性文件类信息35条。",
+        # "其他类" and a short label need the template's list around them.
+        "其他类信息20条。",
+        "规范性文件信息6条。",
+    ],
+)
+def test_content_classes_of_a_local_list_are_left_out(sentence: str) -> None:
+    assert numbers_of(sentence) == {}
+
+
+def test_template_classes_with_short_labels_and_one_number_for_each() -> None:
+    found = numbers_of(
+        "其中，规范性文件信息6条，规划计划和完成情况类信息4条，"
+        "公共资金使用信息、机构调整和人员变动类信息各3条。"
+    )
+    assert found == {
+        "proactive.by_content.normative_docs": 6,
+        "proactive.by_content.plans": 4,
+        "proactive.by_content.public_funds": 3,
+        "proactive.by_content.organization": 3,
+    }
+
+
+def test_a_lone_class_under_its_full_template_label_is_read() -> None:
+    assert numbers_of("其中，规范性文件类信息9条，占2%。") == {
+        "proactive.by_content.normative_docs": 9
+    }
+
+
+def test_one_number_for_each_of_two_channels() -> None:
+    assert numbers_of("当面申请、网上申请各2件。") == {
+        "requests.channel.in_person": 2,
+        "requests.channel.online": 2,
+    }
+
+
+def test_each_over_items_that_are_not_metrics_gives_nothing() -> None:
+    assert numbers_of("各乡镇、各部门各确定2名联络员。") == {}
