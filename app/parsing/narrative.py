@@ -32,6 +32,20 @@ def _rule(keyword: str, units: str, *, unit_optional: bool = False) -> re.Patter
     return re.compile(f"(?:{keyword}){_FILL}{number}")
 
 
+def _rule_number_first(lead: str, units: str, label: str) -> re.Pattern[str]:
+    """ "配备了1名专职人员": the number between a verb that counts and the metric's label."""
+    return re.compile(f"(?:{lead}){_NUM}(?:{units})(?:{label})")
+
+
+# Verbs that state how many staff a body has (not who was trained), or a staff item before:
+# "配备了1名专职人员和2名兼职工作人员".
+_STAFF_LEAD = (
+    r"(?:配备|配置|设有|确定|明确|落实|安排|指定|现有|共有)了?[^,;。\d培训]{0,12}?"
+    r"|(?:专职|兼职|全职)(?:工作)?人员(?:和|及|与|、)"
+)
+_STAFF_WORDS = r"(?:的)?(?:政府)?(?:信息公开)?(?:工作)?人员(?!参加|参训|接受)"
+
+
 # The template's content classes (domain.md §2.4), without 类: lists of a report's own classes
 # ("政策规范性文件类", "业务类", "其他类") are not these (see _template_classes_only).
 _CONTENT_CLASSES = (
@@ -100,6 +114,14 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "reading_points.total",
         _rule(r"(?:设立|设置|建立)(?:公共|政府)*信息(?:公开)?查阅(?:点|场所|室|中心)", "处|个"),
     ),
+    (
+        "reading_points.total",
+        _rule_number_first(
+            r"(?:设立|设置|建立|设有|开设)了?",
+            "处|个",
+            r"(?:政府|公共|信息|公开|政务)*(?:查阅|查询)(?:点|场所|室|中心)",
+        ),
+    ),
     ("reading_points.electronic", _rule(r"可(?:进行)?电子信息查阅的查阅点", "处|个|条")),
     (
         "reading_points.visitors",
@@ -122,8 +144,22 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("staff.full_time", _rule(r"(?:专职|全职)(?:工作)?(?:人员)?", "(?:人|名)(?!次)")),
     ("staff.part_time", _rule(r"兼职(?:工作)?(?:人员|信息公开员|信息员)?", "(?:人|名)(?!次)")),
     (
+        "staff.full_time",
+        _rule_number_first(_STAFF_LEAD, "名", f"(?:专职|全职){_STAFF_WORDS}"),
+    ),
+    ("staff.part_time", _rule_number_first(_STAFF_LEAD, "名", f"兼职{_STAFF_WORDS}")),
+    (
         "training.sessions",
         _rule(r"(?:举办|组织|开展)[^,;。\d]{0,10}?培训(?:班|会)?(?:次数)?", "次|期|场"),
+    ),
+    # "两次举办…培训"; not a frequency ("每季度1次组织培训") or an ordinal ("第2次").
+    (
+        "training.sessions",
+        _rule_number_first(
+            r"(?<![第每])(?<!每月)(?<!每周)(?<!每季度)(?<!每年)",
+            "次",
+            r"(?:举办|组织|开展)[^,;。\d]{0,12}?培训",
+        ),
     ),
     (
         "training.attendances",

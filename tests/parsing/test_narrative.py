@@ -402,3 +402,37 @@ def test_one_number_for_each_of_two_channels() -> None:
 
 def test_each_over_items_that_are_not_metrics_gives_nothing() -> None:
     assert numbers_of("各乡镇、各部门各确定2名联络员。") == {}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "局里为此配备了3名专职工作人员和5名兼职人员。",
+            {"staff.full_time": 3, "staff.part_time": 5},
+        ),
+        ("办公室明确2名兼职信息公开工作人员负责网站更新。", {"staff.part_time": 2}),
+        ("在镇文化站设立了两处政府信息公开查阅点。", {"reading_points.total": 2}),
+        ("在图书馆设置3个公开查询点。", {"reading_points.total": 3}),
+        ("上半年、下半年两次举办政府信息公开业务培训。", {"training.sessions": 2}),
+    ],
+)
+def test_number_before_the_label(sentence: str, expected: dict[str, int]) -> None:
+    assert numbers_of(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # Trained, not employed.
+        "对全镇50名兼职人员进行了培训。",
+        "安排了20名兼职工作人员参加培训。",
+        # A frequency and an ordinal are not a count of sessions.
+        "坚持每季度1次组织业务培训。",
+        "这是第2次举办此类培训。",
+        # Not the staff the body has.
+        "组织20名专职人员开展检查。",
+    ],
+)
+def test_number_before_the_label_traps(sentence: str) -> None:
+    assert numbers_of(sentence) == {}
