@@ -64,6 +64,8 @@ _CLASS_ITEM = re.compile(
 _TEMPLATE_STEM = re.compile("(?:" + "|".join(stem for _, stem in _CONTENT_CLASSES) + "|其他)$")
 _YEAR_ADDITION_WORDS = r",?(?:其中)?(?:今年|本年度?|当年|年内|全年)新增"
 _ITEMS = "条|项|件|个"
+# "当面申请1宗", and 条 as the Jilin template prints requests ("当面申请数为2条").
+_CHANNEL_UNITS = "件|次|份|宗|条"
 _CASES = "件|起|次|宗|个"
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # proactive disclosure
@@ -131,6 +133,11 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             "人次",
         ),
     ),
+    # "查阅点接待公众查阅2次": visits of a reading point, also counted in 次.
+    (
+        "reading_points.visitors",
+        _rule(r"查阅点[^,;。\d]{0,6}?接(?:到|待)(?:群众|公众|市民)?(?:查阅|查询)", "人次|次"),
+    ),
     ("reading_points.files", _rule(r"查阅文件", "卷|份|件")),
     # staff and training
     (
@@ -180,12 +187,18 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "requests.new.total",
         _rule(r"(?:受理|收到|接到)(?:依申请公开|(?:公开)?申请)|申请总数", "件|次|份"),
     ),
-    ("requests.channel.in_person", _rule(r"当面(?:提出|提交)?申请(?:数)?", "件|次|份")),
-    ("requests.channel.fax", _rule(r"传真(?:方式)?(?:提出|提交)?申请(?:数)?", "件|次|份")),
-    ("requests.channel.email", _rule(r"电子邮件(?:方式)?(?:提出|提交)?申请(?:数)?", "件|次|份")),
-    ("requests.channel.online", _rule(r"(?:网上|网络|在线)(?:提出|提交)?申请(?:数)?", "件|次|份")),
-    ("requests.channel.letter", _rule(r"信函(?:方式)?(?:提出|提交)?申请(?:数)?", "件|次|份")),
-    ("requests.channel.other", _rule(r"其他形式(?:提出|提交)?申请(?:数)?", "件|次|份")),
+    ("requests.channel.in_person", _rule(r"当面(?:提出|提交)?申请(?:数)?", _CHANNEL_UNITS)),
+    ("requests.channel.fax", _rule(r"传真(?:方式)?(?:提出|提交)?申请(?:数)?", _CHANNEL_UNITS)),
+    (
+        "requests.channel.email",
+        _rule(r"电子邮件(?:方式)?(?:提出|提交)?申请(?:数)?", _CHANNEL_UNITS),
+    ),
+    (
+        "requests.channel.online",
+        _rule(r"(?:网上|网络|在线)(?:提出|提交)?申请(?:数)?", _CHANNEL_UNITS),
+    ),
+    ("requests.channel.letter", _rule(r"信函(?:方式)?(?:提出|提交)?申请(?:数)?", _CHANNEL_UNITS)),
+    ("requests.channel.other", _rule(r"其他形式(?:提出|提交)?申请(?:数)?", _CHANNEL_UNITS)),
     (
         "requests.granted.total",
         _rule(r"(?<![不及和、与])(?:同意公开|予以公开|全部公开)(?:答复)?", "件|次|份|条"),

@@ -436,3 +436,21 @@ def test_number_before_the_label(sentence: str, expected: dict[str, int]) -> Non
 )
 def test_number_before_the_label_traps(sentence: str) -> None:
     assert numbers_of(sentence) == {}
+
+
+def test_channels_counted_in_zong_and_tiao() -> None:
+    assert numbers_of("其中当面申请3宗，网上申请5宗，信函申请0宗。") == {
+        "requests.channel.in_person": 3,
+        "requests.channel.online": 5,
+        "requests.channel.letter": 0,
+    }
+    assert numbers_of("当面申请数为4条，同意公开答复4条。") == {
+        "requests.channel.in_person": 4,
+        "requests.granted.total": 4,
+    }
+
+
+def test_reading_point_visits_counted_in_ci() -> None:
+    assert numbers_of("政府信息查阅点接待公众查阅15次。") == {"reading_points.visitors": 15}
+    # Without the reading point, "查询N次" may be calls or consultations.
+    assert numbers_of("全年接待公众查询15次。") == {}
