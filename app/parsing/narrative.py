@@ -279,12 +279,15 @@ _ALL_ZERO = re.compile(
 
 _ZERO = re.compile(
     r"没有|未(?:发生|出现|收到|接到|接收|受理|有|产生)|为零|为0(?![\d.])|是零|(?:^|[:为])无(?:$|[。,;])|无(?=因|任何|涉及|发生)|均无|零(?:件|起)"
+    r"|(?:全年|本年度?|今年|年内)无"
 )
+# "未收到…申请和未涉及“不予公开”的信息": two statements in one clause, each read alone.
+_SECOND_STATEMENT = re.compile(r"(?:和|及|并且?|且|也|同时)(?=未|没有)")
 _NOT_ZERO_CONTEXT = re.compile(
     r"纠错|纠正|败诉|撤销|被确认违法|不予公开|不予受理|补正|超期|逾期|以外"
 )
 _REQUEST_WORDS = re.compile(
-    r"(?:受理|收到|接到|接收|提出|办理)[^,;。]{0,12}申请|依申请公开|申请公开"
+    r"(?:收到|接到|接收)[^,;。]{0,20}申请|(?:受理|提出|办理)[^,;。]{0,12}申请|依申请公开|申请公开"
 )
 _FEE_WORDS = re.compile(r"收费|收取[^,;。]{0,6}费|费用")
 _FEE_ZERO = re.compile(
@@ -525,8 +528,16 @@ def _ambiguous(norm: Normalized, match: re.Match[str], why: str) -> Warning:
     )
 
 
-def _zero_statements(text: str) -> Iterator[_Found]:
+def _statements(text: str) -> Iterator[tuple[int, str]]:
     for start, clause in _clauses(text):
+        cuts = [0, *(m.start() for m in _SECOND_STATEMENT.finditer(clause)), len(clause)]
+        for cut, following in itertools.pairwise(cuts):
+            if following > cut:
+                yield start + cut, clause[cut:following]
+
+
+def _zero_statements(text: str) -> Iterator[_Found]:
+    for start, clause in _statements(text):
         end = start + len(clause)
         if re.search(r"\d", re.sub(r"(?:19|20)\d{2}年", "", clause)):
             continue

@@ -98,6 +98,13 @@ def test_approximate_numbers_are_marked(sentence: str, metric: str, approximate:
         ("本局全年未收取任何费用。", {"fees.total"}),
         ("我镇在政府信息公开工作中没有收取任何费用。", {"fees.total"}),
         ("2025 年度本机关未收取信息公开处理费。", {"fees.information_processing"}),
+        (
+            "全年无针对本局政府信息公开事务申请行政复议、提起行政诉讼的案件。",
+            {"review.total", "litigation.total"},
+        ),
+        # The second statement is about refusals; the first still counts.
+        ("本年度未收到信息公开的申请和未涉及“不予公开”的政府信息。", {"requests.new.total"}),
+        ("本年度我乡没有接到群众主动要求公开政府信息的书面申请。", {"requests.new.total"}),
     ],
 )
 def test_zero_statements(sentence: str, zeros: set[str]) -> None:
@@ -121,6 +128,9 @@ def test_zero_statements(sentence: str, zeros: set[str]) -> None:
         "共发布各类信息 13528 条，总浏览量为 536 万。",
         "全年主动公开市政府规章 22 件、行政规范性文件 34 件。",
         "公开答复数100%。",
+        # "全年无" about something else, and about corrections rather than cases.
+        "全年无重大失泄密事件。",
+        "全年无因政府信息公开被行政复议纠错的情况。",
     ],
 )
 def test_precision_traps_give_nothing(sentence: str) -> None:
