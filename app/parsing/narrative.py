@@ -79,6 +79,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     # 发布 only with 政府信息: "共发布各类信息" is often another channel's output.
     ("proactive.total", _rule(r"(?:全年|本年度?|共|累计)(?:主动)?发布政府信息", "条|项")),
+    # "发布政府信息公开信息共399条": the items of the disclosure column among a portal's posts.
+    ("proactive.total", _rule(r"(?<![依请])(?:发布|公开)政府信息公开(?:类)?信息", "条|项")),
     # "截至…共主动公开政府信息615条,今年新增94条": the stock is not the year's figure, the
     # addition is (the stock itself is skipped by _YEAR_ADDITION).
     (

@@ -464,3 +464,14 @@ def test_reading_point_visits_counted_in_ci() -> None:
     assert numbers_of("政府信息查阅点接待公众查阅15次。") == {"reading_points.visitors": 15}
     # Without the reading point, "查询N次" may be calls or consultations.
     assert numbers_of("全年接待公众查询15次。") == {}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "number"),
+    [
+        ("本年度我辦共主動公開政府資訊23條。", 23),
+        ("门户网站发布各类信息5120条，其中发布政府信息公开信息共256条。", 256),
+    ],
+)
+def test_proactive_total_variants(sentence: str, number: int) -> None:
+    assert numbers_of(sentence) == {"proactive.total": number}
