@@ -97,7 +97,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("proactive.by_content.other", _rule(rf"(?<![\u4e00-\u9fff])其他{_CLASS_WORD}", "条")),
     (
         "proactive.online.items",
-        _rule(r"(?:在)?信息公开专栏或信息公开网站(?:上)?发布(?:政府)?信息", _ITEMS),
+        # The template's label; the Jilin template prints "…发布信息,共20条".
+        _rule(r"(?:在)?信息公开专栏或信息公开网站(?:上)?发布(?:政府)?信息(?:,(?=共))?", _ITEMS),
     ),
     ("proactive.online.items", _rule(r"信息公开专栏(?:上)?发布(?:政府)?信息", _ITEMS)),
     (
@@ -173,7 +174,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "training.attendances",
         _rule(
-            r"参加培训(?:人次数|人次|人员)?|参训(?:人次|人员)?|培训(?:工作)?(?:人员|干部)", "人次"
+            r"参加培训(?:人次数|人次|人员)?|参训(?:人次|人员)?"
+            r"|培训(?:相关|有关)?(?:工作)?(?:人员|干部)",
+            "人次",
         ),
     ),
     # requests
@@ -189,6 +192,16 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "requests.new.total",
         _rule(r"(?:受理|收到|接到)(?:依申请公开|(?:公开)?申请)|申请总数", "件|次|份"),
     ),
+    # "收到申请政府信息公开26件", "收到依申请公开政府信息申请1件"
+    (
+        "requests.new.total",
+        _rule(
+            r"(?:收到|受理|接到|接收)(?:申请(?:政府)?信息公开|依申请公开(?:政府)?信息(?:的)?申请)",
+            "件|次|份",
+        ),
+    ),
+    # The Jilin template: "政府信息公开申请数为2," (a bare number, as its other counts).
+    ("requests.new.total", _rule(r"(?:政府)?信息公开申请数", "件|次|条", unit_optional=True)),
     ("requests.channel.in_person", _rule(r"当面(?:提出|提交)?申请(?:数)?", _CHANNEL_UNITS)),
     ("requests.channel.fax", _rule(r"传真(?:方式)?(?:提出|提交)?申请(?:数)?", _CHANNEL_UNITS)),
     (
@@ -215,11 +228,15 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     # reconsideration, litigation, complaints
-    ("review.total", _rule(r"行政复议(?:申请|案件)?", _CASES)),
-    ("litigation.total", _rule(r"行政诉讼(?:案件)?|(?<=[,、;])诉讼(?:案件)?", _CASES)),
+    ("review.total", _rule(r"行政复议(?:申请|案件|案)?", _CASES)),
+    ("litigation.total", _rule(r"行政诉讼(?:案件|案)?|(?<=[,、;])诉讼(?:案件)?", _CASES)),
     ("complaints.total", _rule(r"行政申诉(?:案件)?", _CASES)),
     # fees
-    ("fees.total", _rule(r"(?:收费|收取费用)(?:金额|总额)?", "元", unit_optional=False)),
+    (
+        "fees.total",
+        # "收取的费用(检索费、邮寄费、复制费等)为0元": the parenthesis lists what it covers.
+        _rule(r"(?:收费|收取(?:的)?费用)(?:金额|总额)?(?:\([^)]{0,30}\))?", "元"),
+    ),
     (
         "fees.cost_recovery",
         _rule(

@@ -475,3 +475,34 @@ def test_reading_point_visits_counted_in_ci() -> None:
 )
 def test_proactive_total_variants(sentence: str, number: int) -> None:
     assert numbers_of(sentence) == {"proactive.total": number}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "metric", "number"),
+    [
+        ("在信息公开专栏或信息公开网站发布信息，共35条。", "proactive.online.items", 35),
+        ("本年度全县共收到申请政府信息公开14件(次)。", "requests.new.total", 14),
+        ("今年我委共收到依申请公开政府信息申请3件。", "requests.new.total", 3),
+        ("政府信息公开申请数为5，", "requests.new.total", 5),
+        ("本年度涉及我局的行政复议案共2起。", "review.total", 2),
+        ("针对我办的行政复议案0件。", "review.total", 0),
+        ("行政诉讼案1件。", "litigation.total", 1),
+        ("依申请公开收取的费用(复印费、邮寄费等)为0元。", "fees.total", 0),
+        ("举办培训班3次，培训相关人员96人次。", "training.attendances", 96),
+    ],
+)
+def test_more_wording_variants(sentence: str, metric: str, number: int) -> None:
+    assert numbers_of(sentence).get(metric) == number
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # Carried over from last year, not received this year.
+        "上年结转政府信息公开申请数量为2，",
+        # A comma before 共 only for the template's own label.
+        "通过政府网站发布信息，共1200条。",
+    ],
+)
+def test_more_wording_traps(sentence: str) -> None:
+    assert numbers_of(sentence) == {}
