@@ -40,9 +40,11 @@ _BODY_IN_TEXT = (
 )
 # "县政府办公室", "本局", "我镇": no name of a body.
 _NOT_A_NAME = re.compile(r"^(?:本|我|该|各|全|县|市|区|镇|乡|省)")
-# "由某县人民政府办公室编制": the office compiles its government's report.
+# "由某县人民政府办公室编制", "由某镇人民政府党政办公室编制": the office compiles its
+# government's report.
 _COMPILING_OFFICE = re.compile(
-    r"(?P<body>.+?(?:政府|局|委员会|委|厅|院))(?:信息公开(?:工作)?)?办公室$"
+    r"(?P<body>.+?(?:政府|局|委员会|委|厅|院))(?:党政|综合|党政综合)?(?:信息公开(?:工作)?)?"
+    r"(?:办公室|办)$"
 )
 
 # 2019+ reports carry the national tables; their row labels tell the two formats apart.

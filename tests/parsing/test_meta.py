@@ -169,6 +169,7 @@ def test_year_from_the_statistics_period_when_no_title() -> None:
             "根据《中华人民共和国政府信息公开条例》要求，由安平县人民政府办公室编制。",
             "安平县人民政府",
         ),
+        ("本报告是根据《条例》要求，由石门乡人民政府党政办公室编制。", "石门乡人民政府"),
         ("本报告由县政府办公室编制。", None),
         ("根据《条例》要求，本报告由我局编制。", None),
         # Not the report's compiler.
