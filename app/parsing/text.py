@@ -75,9 +75,10 @@ class Normalized:
 
 def normalize(original: str) -> Normalized:
     """Half-width, simplified, unwrapped text with a map back to `original`."""
-    mapped = original.translate(_TRANSLATE)  # one character for one: offsets unchanged
-    # Taiwan-style vocabulary on big5 mirrors ("政府資訊"); two characters for two.
-    mapped = mapped.replace("资讯", "信息")
+    # Taiwan-style vocabulary on big5 mirrors ("政府資訊"), two characters for two. Only the
+    # traditional spelling: a simplified "资讯" is news ("政务资讯"), not disclosure items.
+    mapped = original.replace("資訊", "信息")
+    mapped = mapped.translate(_TRANSLATE)  # one character for one: offsets unchanged
     # Spaces beside Chinese text are PDF layout ("2025 年", "规章 22 件"), never meaningful.
     pieces: list[str] = []
     offsets: list[int] = []

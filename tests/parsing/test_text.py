@@ -111,3 +111,4 @@ def test_taiwan_style_vocabulary_becomes_mainland_with_offsets_kept() -> None:
     norm = normalize(original)
     assert norm.text == "共主动公开政府信息19条,由某某办编制"
     assert len(norm.offsets) == len(original)
+    assert normalize("政务资讯").text == "政务资讯"
