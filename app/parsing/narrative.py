@@ -253,6 +253,10 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 _OTHER_YEAR = re.compile(r"(?:上年|去年|上一年|同比|较|比)[^,;。]{0,6}$")
 # Words after a number that show it was a stock ("…615条,今年新增94条"): not the year's count.
 _YEAR_ADDITION = re.compile(_YEAR_ADDITION_WORDS)
+# "截止2010年12月31日,全乡累计主动公开政府信息65条", "到2011年底累计…": a point in time and
+# 累计 together state a stock since the regulation began, unless the year is named (全年累计).
+_STOCK_SINCE = re.compile(r"(?:截至|截止|(?<!达)到)[^。;]{0,30}?累计")
+_THIS_YEAR = re.compile(r"今年|本年|全年|年内|当年")
 # Metrics that are stocks by nature: a stock with this year's addition is still their value.
 _STOCK_METRICS = frozenset(
     ("staff.total", "staff.full_time", "staff.part_time", "reading_points.total")
@@ -408,13 +412,21 @@ def _from_rules(text: str) -> Iterator[_Found]:
         for match in pattern.finditer(text):
             if _OTHER_YEAR.search(text[max(0, match.start() - 12) : match.start()]):
                 continue
-            if metric not in _STOCK_METRICS and _YEAR_ADDITION.match(text, match.end()):
+            if metric not in _STOCK_METRICS and _is_stock(text, match):
                 continue
             parsed = _number_at(text, match)
             if parsed is None:
                 continue
             value, approximate = parsed
             yield _Found(metric, value, "approximate" if approximate else "printed", *match.span())
+
+
+def _is_stock(text: str, match: re.Match[str]) -> bool:
+    if _YEAR_ADDITION.match(text, match.end()):
+        return True
+    start = max(match.start() - 40, text.rfind("。", 0, match.start()) + 1)
+    window = text[start : match.end()]
+    return bool(_STOCK_SINCE.search(window)) and not _THIS_YEAR.search(window)
 
 
 def _metric_for(key: str) -> str | None:

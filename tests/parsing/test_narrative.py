@@ -359,6 +359,23 @@ def test_a_stock_is_not_the_year_figure_and_the_year_addition_is() -> None:
     assert evidence is not None and evidence.snippet.endswith("今年新增57条")
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "截止2015年12月31日，全镇累计主动公开政府信息230条。",
+        "本局到2015年底累计公开政府信息230条。",
+    ],
+)
+def test_a_stock_to_a_date_is_not_the_year_figure(sentence: str) -> None:
+    assert numbers_of(sentence) == {}
+
+
+def test_a_year_total_to_a_date_is_read() -> None:
+    assert numbers_of("截至2015年12月31日，全年累计主动公开政府信息230条。") == {
+        "proactive.total": 230
+    }
+
+
 def test_a_stock_without_the_year_addition_is_still_read() -> None:
     # "截至<year end>…共" alone is how many reports state the year's count.
     assert numbers_of("截至2016年12月31日，共主动公开政府信息480条。") == {"proactive.total": 480}
