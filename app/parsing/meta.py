@@ -27,9 +27,9 @@ _TITLE_PATTERNS = (
     ),
 )
 _SKIP_LINE = re.compile(r"^(?:SOURCE:|正文$|发布(?:时间|日期)|来源|信息来源|索引号|【)")
-# Lines that are a page's metadata ("…| 主动公开 | 某镇人民政府 |", "公文生成日期:2019-01-04"):
-# never the first half of a wrapped title.
-_METADATA_LINE = re.compile(r"[|:]")
+# Lines that are a page's metadata ("…| 主动公开 | 某镇人民政府 |", "公文生成日期:2019-01-04",
+# a document number "某政〔2011〕6号"): never the first half of a wrapped title.
+_METADATA_LINE = re.compile(r"[|:]|[〔﹝\[(]\d{4}[〕﹞\])]\d+号")
 # With no title line, the body in the opening sentences: "由义亭镇编制的2009年…年度报告",
 # "…要求,由某县人民政府办公室编制。", "现公布2012年凤安镇政府信息公开工作年度报告".
 _BY = r"(?<![理自经])由(?!于|此)(?P<body>[^,。;:\n《》]{2,30}?)编制"
