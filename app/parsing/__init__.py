@@ -65,12 +65,14 @@ def parse(source: str, media_type: str = "text/plain") -> Draft:
     prose, warnings = narrative.extract(norm)
     warnings = [*info.warnings, *warnings]
     table_values: list[DraftValue] = []
+    unread: frozenset[str] = frozenset()
     if info.format in ("2019", "2021") and info.has_tables:
         from app.parsing import tables
 
-        table_values, table_warnings = tables.extract(text, info.format)
-        warnings.extend(table_warnings)
-    values, merge_warnings = _merge(prose, table_values, info.format)
+        found = tables.read(text, info.format)
+        table_values, unread = found.values, found.unread
+        warnings.extend(found.warnings)
+    values, merge_warnings = _merge(prose, table_values, info.format, unread)
     warnings.extend(merge_warnings)
     return Draft(
         body_name=info.body_name,
@@ -86,9 +88,17 @@ def parse(source: str, media_type: str = "text/plain") -> Draft:
 
 
 def _merge(
-    prose: list[DraftValue], table: list[DraftValue], report_format: str | None
+    prose: list[DraftValue],
+    table: list[DraftValue],
+    report_format: str | None,
+    unread: frozenset[str] = frozenset(),
 ) -> tuple[list[DraftValue], list[Warning]]:
-    """Table values win; prose fills the rest, each value only where its format stores it."""
+    """Table values win; prose fills the rest, each value only where its format stores it.
+
+    Where the text has a table that could not be read (`unread` metric prefixes), the prose
+    does not fill its metrics: the report's own table may say otherwise ("受理…申请2件" in the
+    prose, 3 in a cut table 3).
+    """
     metrics = catalog.metrics()
     warnings: list[Warning] = []
     by_metric = {value.metric: value for value in table}
@@ -111,6 +121,17 @@ def _merge(
             continue
         metric = metrics.get(value.metric)
         if metric is None or (report_format and not metric.is_stored_in(report_format)):
+            continue
+        if value.metric.startswith(tuple(unread)):
+            warnings.append(
+                Warning(
+                    "text_without_table",
+                    f"the text states {value.value} for {value.metric}, but its table could "
+                    "not be read to check it: left out",
+                    metrics=(value.metric,),
+                    evidence=value.evidence,
+                )
+            )
             continue
         values.append(value)
     return values, warnings

@@ -174,25 +174,43 @@ class Row:
         return _norm("".join(cell.text for cell in self.labels))
 
 
+@dataclass(frozen=True)
+class Tables:
+    values: list[DraftValue]
+    warnings: list[Warning]
+    # Metric prefixes of tables the text has but that gave no values ("requests." for a cut
+    # table 3): a number stated in the prose cannot stand in for them unchecked.
+    unread: frozenset[str] = frozenset()
+
+
 def extract(text: str, report_format: str) -> tuple[list[DraftValue], list[Warning]]:
     """Values of tables 2, 3 and 4 of a 2019- or 2021-format report, with evidence."""
+    found = read(text, report_format)
+    return found.values, found.warnings
+
+
+def read(text: str, report_format: str) -> Tables:
+    """Values of tables 2, 3 and 4, their warnings, and which tables were there but unread."""
     if report_format not in REQUEST_ROWS:
-        return [], []
+        return Tables([], [])
     rows = split_rows(text)
     t3_start, t4_start = _table_bounds(rows)
     values: list[DraftValue] = []
     warnings: list[Warning] = []
-    for part in (
+    unread: set[str] = set()
+    for prefixes, (part_values, part_warnings) in (
         # Table 2 rows need their exact labels, which prose never is: all before table 3.
-        _proactive(text, rows[:t3_start], report_format),
-        _requests(text, rows[t3_start:t4_start], report_format),
-        _review(text, rows[t4_start:]),
+        ((), _proactive(text, rows[:t3_start], report_format)),
+        (("requests.",), _requests(text, rows[t3_start:t4_start], report_format)),
+        (("review.", "litigation"), _review(text, rows[t4_start:])),
     ):
-        values += part[0]
-        warnings += part[1]
+        values += part_values
+        warnings += part_warnings
+        if part_warnings and not part_values:
+            unread.update(prefixes)
     catalog = metrics()
     stored = [v for v in values if (m := catalog.get(v.metric)) and m.is_stored_in(report_format)]
-    return stored, warnings
+    return Tables(stored, warnings, frozenset(unread))
 
 
 # --- splitting text into rows and cells ---------------------------------------------------

@@ -523,3 +523,30 @@ def test_more_wording_variants(sentence: str, metric: str, number: int) -> None:
 )
 def test_more_wording_traps(sentence: str) -> None:
     assert numbers_of(sentence) == {}
+
+
+def test_prose_does_not_stand_in_for_a_table_that_could_not_be_read() -> None:
+    source = (
+        "示例县林业局2022年政府信息公开工作年度报告\n"
+        "一、总体情况\n本年度共受理政府信息公开申请2件，均按时答复。\n"
+        "三、收到和处理政府信息公开申请情况\n"
+        "| 一、本年新收政府信息公开申请数量 | 3 | 0 | 0 | 0 | 0 | 0 | 3 |\n"
+        "| 二、上年结转政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n"
+        "| 三、本年度办理结果 |\n"
+    )
+    draft = parse(source)
+    assert "requests.new.total" not in {v.metric for v in draft.values}
+    left_out = [w for w in draft.warnings if w.code == "text_without_table"]
+    assert [w.metrics for w in left_out] == [("requests.new.total",)]
+
+
+def test_prose_fills_a_table_metric_when_the_text_has_no_such_table() -> None:
+    source = (
+        "示例县林业局2022年政府信息公开工作年度报告\n"
+        "一、总体情况\n本年度共受理政府信息公开申请2件，均按时答复。\n"
+        "二、主动公开政府信息情况\n"
+        "| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n"
+        "| 规章 | 0 | 0 | 0 |\n"
+    )
+    found = {v.metric: v.value for v in parse(source).values}
+    assert found["requests.new.total"] == 2
