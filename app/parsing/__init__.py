@@ -60,7 +60,11 @@ def parse(source: str, media_type: str = "text/plain") -> Draft:
     norm = normalize(text)
     info = meta.detect(norm)
     markers = sum(word in norm.text for word in _REPORT_WORDS)
-    if "信息公开" not in norm.text or (info.title is None and markers < 4) or markers < 2:
+    # Two labels of the national tables prove a report as well as a title does: a page's
+    # text often starts at "一、总体情况", its title left in the page header.
+    labels = sum(label in norm.text for label in meta.TABLE_LABELS)
+    titled = info.title is not None or labels >= 2
+    if "信息公开" not in norm.text or (not titled and markers < 4) or markers < 2:
         raise NotAReport("the text is not an annual report on government information disclosure")
     prose, warnings = narrative.extract(norm)
     warnings = [*info.warnings, *warnings]

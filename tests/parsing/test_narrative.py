@@ -550,3 +550,22 @@ def test_prose_fills_a_table_metric_when_the_text_has_no_such_table() -> None:
     )
     found = {v.metric: v.value for v in parse(source).values}
     assert found["requests.new.total"] == 2
+
+
+def test_a_report_without_a_title_line_is_recognised_by_its_national_tables() -> None:
+    source = (
+        "一、总体情况\n本年度政府信息公开工作运行正常，主动公开政府信息40条。\n"
+        "依申请公开按时办结。\n"
+        "二、主动公开政府信息情况\n第二十条第(一)项\n"
+        "| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n"
+        "| 规章 | 0 | 0 | 0 |\n"
+        "本报告所列数据统计期限为2022年1月1日至2022年12月31日。\n"
+    )
+    draft = parse(source)
+    assert (draft.title, draft.year, draft.format) == (None, 2022, "2021")
+    assert {v.metric: v.value for v in draft.values}["proactive.rules.issued"] == 0
+
+
+def test_one_table_word_alone_does_not_make_a_report() -> None:
+    with pytest.raises(NotAReport):
+        parse("关于本年度办理结果的说明：主动公开信息若干。")
