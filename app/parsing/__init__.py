@@ -9,12 +9,13 @@ Evidence offsets point into the text parsed: the input itself for text, and the 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 
 from app import catalog
 from app.parsing import meta, narrative
-from app.parsing.draft import Draft, DraftValue, Warning
-from app.parsing.text import normalize
+from app.parsing.draft import Draft, DraftValue, Evidence, Warning
+from app.parsing.text import normalize, simplified
 
 PARSER_VERSION = "1"
 
@@ -73,8 +74,10 @@ def parse(source: str, media_type: str = "text/plain") -> Draft:
     if info.format in ("2019", "2021") and info.has_tables:
         from app.parsing import tables
 
-        found = tables.read(text, info.format)
-        table_values, unread = found.values, found.unread
+        # Same offsets, simplified characters: "規章", "本年制發件數" read as the labels.
+        found = tables.read(simplified(text), info.format)
+        table_values = [_printed_evidence(value, text) for value in found.values]
+        unread = found.unread
         warnings.extend(found.warnings)
     values, merge_warnings = _merge(prose, table_values, info.format, unread)
     warnings.extend(merge_warnings)
@@ -139,6 +142,14 @@ def _merge(
             continue
         values.append(value)
     return values, warnings
+
+
+def _printed_evidence(value: DraftValue, text: str) -> DraftValue:
+    """The value with its evidence snippet as printed, not as simplified for reading."""
+    if value.evidence is None:
+        return value
+    start, end = value.evidence.start, value.evidence.end
+    return replace(value, evidence=Evidence(text[start:end], start, end))
 
 
 def _table_sum(table: list[DraftValue], prefix: str, suffix: str, key: str) -> DraftValue | None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.catalog.data import NARRATIVE
-from app.parsing import html, tables
+from app.parsing import html, parse, tables
 from app.parsing.draft import DraftValue
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -443,3 +443,30 @@ def test_extract_precision_and_recall_on_the_table_corpus() -> None:
     # 行政规范性文件 lost a cell to PDF extraction and are left out on purpose).
     assert correct / output >= 0.99
     assert correct / expected_count >= 0.98
+
+
+def test_a_traditional_character_table_is_read_with_evidence_as_printed() -> None:
+    source = (
+        "示例縣水務局2021年政府信息公開工作年度報告\n"
+        "二、主動公開政府信息情況\n"
+        "| 信息內容 | 本年制發件數 | 本年廢止件數 | 現行有效件數 |\n"
+        "| 規章 | 0 | 0 | 0 |\n"
+        "| 行政規范性文件 | 2 | 1 | １５ |\n"
+        "| 信息內容 | 本年處理決定數量 |\n"
+        "| 行政許可 | 48 |\n"
+        "| 行政處罰 | 6 |\n"
+    )
+    found = by_metric(parse(source).values)
+    assert {m: v.value for m, v in found.items() if m.startswith("proactive.")} == {
+        "proactive.rules.issued": 0,
+        "proactive.rules.repealed": 0,
+        "proactive.rules.in_force": 0,
+        "proactive.normative_docs.issued": 2,
+        "proactive.normative_docs.repealed": 1,
+        "proactive.normative_docs.in_force": 15,
+        "proactive.licensing.decisions": 48,
+        "proactive.penalties.decisions": 6,
+    }
+    evidence = found["proactive.normative_docs.in_force"].evidence
+    assert evidence is not None and evidence.snippet == "１５"
+    assert source[evidence.start : evidence.end] == "１５"
