@@ -124,6 +124,8 @@ _HEADER_WORDS: tuple[tuple[str, str], ...] = (
     ("amount", r"收费金额|采购总金额|采购金额|总金额"),
 )
 
+_ANNOTATION = re.compile(r"\(.*\)$")
+
 _HEADER_PATTERNS = tuple((name, re.compile(p)) for name, p in _HEADER_WORDS)
 
 _NUMBER = re.compile(
@@ -644,6 +646,8 @@ def _proactive_row(row: Row) -> str | None:
         return None
     for label in (row.label, _norm(row.labels[-1].text)):
         label = re.sub(r"^[\d一二三四五六七八九十]+[.、]|[:：]$", "", label)
+        # The template's own notes: "规章(设区的市、自治州人民政府应提供相关数据)".
+        label = _ANNOTATION.sub("", label) or label
         if label in _PROACTIVE_ROWS:
             return _PROACTIVE_ROWS[label]
     return None

@@ -470,3 +470,30 @@ def test_a_traditional_character_table_is_read_with_evidence_as_printed() -> Non
     evidence = found["proactive.normative_docs.in_force"].evidence
     assert evidence is not None and evidence.snippet == "１５"
     assert source[evidence.start : evidence.end] == "１５"
+
+
+def test_table_2_labels_with_the_template_notes_in_parentheses() -> None:
+    text = "\n".join(
+        [
+            "第二十条第（一）项",
+            "信息内容\t本年新制作数量\t本年新公开数量\t对外公开总数量",
+            "规章（设区的市人民政府填写）\t0\t0\t0",
+            "规范性文件（指以本机关名义印发的规范性文件）\t5\t5\t31",
+            "其他主动公开文件（本单位自行统计）\t40\t40\t90",
+            "信息内容\t上一年项目数量\t本年增/减\t处理决定数量",
+            "其他对外管理服务事项（指行政许可以外的服务事项）\t20\t+2\t75",
+        ]
+    )
+    values, warnings = tables.extract(text, "2019")
+    assert warnings == []
+    assert {v.metric: v.value for v in values} == {
+        "proactive.rules.issued": 0,
+        "proactive.rules.published": 0,
+        "proactive.rules.published_total": 0,
+        "proactive.normative_docs.issued": 5,
+        "proactive.normative_docs.published": 5,
+        "proactive.normative_docs.published_total": 31,
+        "proactive.other_services.items_prev_year": 20,
+        "proactive.other_services.items_change": 2,
+        "proactive.other_services.decisions": 75,
+    }
