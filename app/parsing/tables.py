@@ -230,7 +230,10 @@ def split_rows(text: str) -> list[Row]:
 
 def _split_line(index: int, line: str, offset: int) -> Row:
     stripped = line.strip()
-    if "\t" in line:
+    if stripped and not stripped.strip("|"):
+        # "||" alone: the padding of a spanned header in cell-per-line text, no cell.
+        cells, structured = [], False
+    elif "\t" in line:
         cells, structured = _delimited(line, offset, "\t"), True
     elif stripped.count("|") >= 2 and not _PIPE_RULE.fullmatch(stripped):
         cells, structured = _delimited(line, offset, "|"), True
@@ -746,6 +749,8 @@ def _money(parsed: Parsed, header: str, fmt: str, key: str) -> Parsed | None:
     if parsed.value is None:
         return parsed
     unit = parsed.unit
+    if parsed.value == 0:
+        return Parsed("reported", Decimal(0), "元")  # zero in either unit
     if unit not in ("元", "万元", "万"):
         if "万元" in header:
             unit = "万元"

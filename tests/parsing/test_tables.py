@@ -198,6 +198,16 @@ def test_procurement_amount_without_a_unit_is_left_out_with_a_warning() -> None:
     assert [w.code for w in warnings] == ["ambiguous_unit"]
 
 
+def test_a_zero_amount_without_a_unit_is_zero_in_either_unit() -> None:
+    text = "信息内容 采购项目数量 采购总金额\n政府集中采购 0 0"
+    values, warnings = tables.extract(text, "2019")
+    assert [(v.metric, v.value) for v in values] == [
+        ("proactive.procurement.projects", 0),
+        ("proactive.procurement.amount", 0),
+    ]
+    assert warnings == []
+
+
 def test_rows_out_of_order_are_matched_by_their_labels() -> None:
     shuffled = ROWS_2021[12:] + ROWS_2021[:12]
     got = by_metric(tables.extract(table3_text(shuffled), "2021")[0])
@@ -496,4 +506,28 @@ def test_table_2_labels_with_the_template_notes_in_parentheses() -> None:
         "proactive.other_services.items_prev_year": 20,
         "proactive.other_services.items_change": 2,
         "proactive.other_services.decisions": 75,
+    }
+
+
+def test_cell_per_line_rows_with_pipe_padding_lines() -> None:
+    text = "\n".join(
+        [
+            "第二十条第(五)项 |",
+            "|||",
+            "信息内容 |",
+            "本年处理决定数量 |",
+            "||",
+            "行政许可 |",
+            "12 |",
+            "||",
+            "行政处罚 |",
+            "3 |",
+            "||",
+        ]
+    )
+    values, warnings = tables.extract(text, "2021")
+    assert warnings == []
+    assert {v.metric: v.value for v in values} == {
+        "proactive.licensing.decisions": 12,
+        "proactive.penalties.decisions": 3,
     }
