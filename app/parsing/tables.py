@@ -447,6 +447,9 @@ def _numeric_rows(rows: Sequence[Row], width: int) -> tuple[list[_NumericRow], l
         if not row.values:
             pending[:] = [*pending[-2:], row.label]
             continue
+        if _header_padding(row, key):
+            pending.clear()
+            continue
         cells = _width_cells(row, width)
         if cells is not None:
             pending.clear()
@@ -459,6 +462,19 @@ def _numeric_rows(rows: Sequence[Row], width: int) -> tuple[list[_NumericRow], l
     if run:
         fail(run_key or "?")
     return numeric, broken
+
+
+# Column headers of table 3 ("自然人 | 法人或其他组织 | 总计", "申请人情况").
+_COLUMN_HEADER = re.compile(
+    r"自然人|法人或其他组织|商业企业|科研机构|社会公益组织|法律服务机构|申请人情况"
+)
+
+
+def _header_padding(row: Row, key: str | None) -> bool:
+    """A header or group row whose cells are all blank: "自然人 | 法人或其他组织 | 总计 | ||||"."""
+    if not row.structured or any(cell.text for cell in row.values):
+        return False
+    return key is None or bool(_COLUMN_HEADER.search(row.label))
 
 
 def _requests(text: str, rows: Sequence[Row], fmt: str) -> tuple[list[DraftValue], list[Warning]]:

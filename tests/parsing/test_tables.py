@@ -531,3 +531,22 @@ def test_cell_per_line_rows_with_pipe_padding_lines() -> None:
         "proactive.licensing.decisions": 12,
         "proactive.penalties.decisions": 3,
     }
+
+
+def test_table_3_header_rows_padded_with_blank_pipe_cells_are_not_value_rows() -> None:
+    lines = [
+        "三、收到和处理政府信息公开申请情况",
+        "| （本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） "
+        "| 申请人情况 | ||||||||",
+        "| 自然人 | 法人或其他组织 | 总计 | |||||||",
+        "| 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | |||||",
+        "| 三、本年度办理结果 | | | | | | | |",
+        *(f"| {label} | {' | '.join(map(str, cells))} | ||" for _, label, cells in ROWS_2021),
+        "四、政府信息公开行政复议、行政诉讼情况",
+    ]
+    values, warnings = tables.extract("\n".join(lines), "2021")
+    assert warnings == []
+    got = by_metric(values)
+    assert got["requests.total_handled.total"].value == Decimal(131)
+    assert got["requests.new.commercial"].value == Decimal(8)
+    assert len([m for m in got if m.startswith("requests.")]) == 25 * 7
