@@ -82,7 +82,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "发布政府信息公开信息共399条": the items of the disclosure column among a portal's posts.
     ("proactive.total", _rule(r"(?<![依请])(?:发布|公开)政府信息公开(?:类)?信息", "条|项")),
     # "截至…共主动公开政府信息615条,今年新增94条": the stock is not the year's figure, the
-    # addition is (the stock itself is skipped by _YEAR_ADDITION).
+    # addition is (the stock itself is skipped by _is_stock).
     (
         "proactive.total",
         _rule(
@@ -422,6 +422,8 @@ def _from_rules(text: str) -> Iterator[_Found]:
 
 
 def _is_stock(text: str, match: re.Match[str]) -> bool:
+    """A count since the regulation began rather than this year's: followed by this year's
+    addition, or stated to a date with 累计."""
     if _YEAR_ADDITION.match(text, match.end()):
         return True
     start = max(match.start() - 40, text.rfind("。", 0, match.start()) + 1)
