@@ -9,12 +9,13 @@ Evidence offsets point into the text parsed: the input itself for text, and the 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 
 from app import catalog
 from app.parsing import meta, narrative
-from app.parsing.draft import Draft, DraftValue, Warning
-from app.parsing.text import normalize
+from app.parsing.draft import Draft, DraftValue, Evidence, Warning
+from app.parsing.text import normalize, simplified
 
 PARSER_VERSION = "1"
 
@@ -60,17 +61,25 @@ def parse(source: str, media_type: str = "text/plain") -> Draft:
     norm = normalize(text)
     info = meta.detect(norm)
     markers = sum(word in norm.text for word in _REPORT_WORDS)
-    if "信息公开" not in norm.text or (info.title is None and markers < 4) or markers < 2:
+    # Two labels of the national tables prove a report as well as a title does: a page's
+    # text often starts at "一、总体情况", its title left in the page header.
+    labels = sum(label in norm.text for label in meta.TABLE_LABELS)
+    titled = info.title is not None or labels >= 2
+    if "信息公开" not in norm.text or (not titled and markers < 4) or markers < 2:
         raise NotAReport("the text is not an annual report on government information disclosure")
     prose, warnings = narrative.extract(norm)
     warnings = [*info.warnings, *warnings]
     table_values: list[DraftValue] = []
+    unread: frozenset[str] = frozenset()
     if info.format in ("2019", "2021") and info.has_tables:
         from app.parsing import tables
 
-        table_values, table_warnings = tables.extract(text, info.format)
-        warnings.extend(table_warnings)
-    values, merge_warnings = _merge(prose, table_values, info.format)
+        # Same offsets, simplified characters: "規章", "本年制發件數" read as the labels.
+        found = tables.read(simplified(text), info.format)
+        table_values = [_printed_evidence(value, text) for value in found.values]
+        unread = found.unread
+        warnings.extend(found.warnings)
+    values, merge_warnings = _merge(prose, table_values, info.format, unread)
     warnings.extend(merge_warnings)
     return Draft(
         body_name=info.body_name,
@@ -86,9 +95,17 @@ def parse(source: str, media_type: str = "text/plain") -> Draft:
 
 
 def _merge(
-    prose: list[DraftValue], table: list[DraftValue], report_format: str | None
+    prose: list[DraftValue],
+    table: list[DraftValue],
+    report_format: str | None,
+    unread: frozenset[str] = frozenset(),
 ) -> tuple[list[DraftValue], list[Warning]]:
-    """Table values win; prose fills the rest, each value only where its format stores it."""
+    """Table values win; prose fills the rest, each value only where its format stores it.
+
+    Where the text has a table that could not be read (`unread` metric prefixes), the prose
+    does not fill its metrics: the report's own table may say otherwise ("受理…申请2件" in the
+    prose, 3 in a cut table 3).
+    """
     metrics = catalog.metrics()
     warnings: list[Warning] = []
     by_metric = {value.metric: value for value in table}
@@ -112,8 +129,27 @@ def _merge(
         metric = metrics.get(value.metric)
         if metric is None or (report_format and not metric.is_stored_in(report_format)):
             continue
+        if value.metric.startswith(tuple(unread)):
+            warnings.append(
+                Warning(
+                    "text_without_table",
+                    f"the text states {value.value} for {value.metric}, but its table could "
+                    "not be read to check it: left out",
+                    metrics=(value.metric,),
+                    evidence=value.evidence,
+                )
+            )
+            continue
         values.append(value)
     return values, warnings
+
+
+def _printed_evidence(value: DraftValue, text: str) -> DraftValue:
+    """The value with its evidence snippet as printed, not as simplified for reading."""
+    if value.evidence is None:
+        return value
+    start, end = value.evidence.start, value.evidence.end
+    return replace(value, evidence=Evidence(text[start:end], start, end))
 
 
 def _table_sum(table: list[DraftValue], prefix: str, suffix: str, key: str) -> DraftValue | None:

@@ -27,6 +27,25 @@ _TITLE_PATTERNS = (
     ),
 )
 _SKIP_LINE = re.compile(r"^(?:SOURCE:|正文$|发布(?:时间|日期)|来源|信息来源|索引号|【)")
+# Lines that are a page's metadata ("…| 主动公开 | 某镇人民政府 |", "公文生成日期:2019-01-04",
+# a document number "某政〔2011〕6号"): never the first half of a wrapped title.
+_METADATA_LINE = re.compile(r"[|:]|[〔﹝\[(]\d{4}[〕﹞\])]\d+号")
+# With no title line, the body in the opening sentences: "由义亭镇编制的2009年…年度报告",
+# "…要求,由某县人民政府办公室编制。", "现公布2012年凤安镇政府信息公开工作年度报告".
+_BY = r"(?<![理自经])由(?!于|此)(?P<body>[^,。;:\n《》]{2,30}?)编制"
+_BODY_IN_TEXT = (
+    re.compile(rf"{_BY}的[^。\n]{{0,30}}?报告"),
+    re.compile(rf"(?:报告|条例)[^。\n]{{0,80}}?{_BY}。"),
+    re.compile(rf"公布(?:{_YEAR})年度?(?P<body>[^\n。,;:\d《》]{{2,30}}?){_TITLE_END}"),
+)
+# "县政府办公室", "本局", "我镇": no name of a body.
+_NOT_A_NAME = re.compile(r"^(?:本|我|该|各|全|县|市|区|镇|乡|省)")
+# "由某县人民政府办公室编制", "由某镇人民政府党政办公室编制": the office compiles its
+# government's report.
+_COMPILING_OFFICE = re.compile(
+    r"(?P<body>.+?(?:政府|局|委员会|委|厅|院))(?:党政|综合|党政综合)?(?:信息公开(?:工作)?)?"
+    r"(?:办公室|办)$"
+)
 
 # 2019+ reports carry the national tables; their row labels tell the two formats apart.
 _TABLE_MARKERS = (
@@ -53,6 +72,7 @@ _MARKERS_2019 = (
     "上一年项目数量",
     "采购总金额",
 )
+TABLE_LABELS = (*_TABLE_MARKERS, *_MARKERS_2021, *_MARKERS_2019)
 
 _AGGREGATE = (
     re.compile(
@@ -64,6 +84,11 @@ _AGGREGATE = (
     ),
     re.compile(
         r"本(?:年度)?报告[^。\n]{0,10}(?:包括|涵盖)[^。\n]{0,20}(?:各县|各区|各乡镇|各部门)"
+    ),
+    # "结合…各乡镇人民政府及县政府各工作部门的…年度报告编成本报告"
+    re.compile(
+        r"结合[^。\n]{0,30}?(?:各乡镇|各县|各区|各街道|各部门|各工作部门|各单位)"
+        r"[^。\n]{0,40}?报告[^。\n]{0,6}?(?:编成|编制|汇总|形成)"
     ),
     # "全区各单位共收到…申请": the numbers are the whole area's.
     re.compile(r"全(?:省|市|县|区|镇|乡)(?:各单位|各部门|各级行政机关|各级政府|各级各部门)"),
@@ -106,7 +131,13 @@ def find_title(norm: Normalized) -> tuple[str | None, str | None, int | None]:
     lines = [line for line in lines if line and not _SKIP_LINE.match(line)]
     head = lines[:12]
     # A title may be wrapped over two lines: try each line, then it with the next.
-    candidates = [c for i, line in enumerate(head) for c in (line, "".join(head[i : i + 2]))]
+    candidates = [
+        candidate
+        for i, line in enumerate(head)
+        for candidate in (
+            (line,) if _METADATA_LINE.search(line) else (line, "".join(head[i : i + 2]))
+        )
+    ]
     for candidate in candidates:
         for pattern in _TITLE_PATTERNS:
             match = pattern.search(candidate)
@@ -114,17 +145,39 @@ def find_title(norm: Normalized) -> tuple[str | None, str | None, int | None]:
                 continue
             year = _year(match.group("year"))
             pre = _clean_body(match.group("pre"))
-            post = _clean_body(match.groupdict().get("post") or "")
+            post = _shared_government(_clean_body(match.groupdict().get("post") or ""))
             body = pre or post or None
             return match.group(0).strip(), body, year
     return None, None, None
 
 
 def _clean_body(name: str) -> str:
+    name = name.rsplit("|", 1)[-1]  # a metadata row glued on
+    name = re.sub(r"^[\W\d_]+", "", name)  # a date or a bullet before the name
     name = re.sub(r"^[\s\"“《]+|[\s\"”》]+$", "", name)
     name = re.sub(r"(?:关于|的)$", "", name)
-    name = re.sub(r"^关于", "", name)
+    name = re.sub(r"^(?:关于|由)", "", name)
+    name = re.sub(r"(?:编制|编写|制作)$", "", name)  # "由北京市信访办编制的2009年度…报告"
     return name.strip()
+
+
+def _shared_government(name: str) -> str:
+    """ "2008年张义镇人民政府信息公开…": the name's 政府 is also the title's 政府信息公开."""
+    return f"{name}政府" if name.endswith("人民") else name
+
+
+def body_in_text(text: str) -> str | None:
+    """The body named in the opening sentences of a report without a title line."""
+    for pattern in _BODY_IN_TEXT:
+        match = pattern.search(text[:1000])
+        if not match:
+            continue
+        body = _shared_government(_clean_body(match.group("body")))
+        office = _COMPILING_OFFICE.match(body)
+        body = office.group("body") if office else body
+        if len(body) >= 2 and not _NOT_A_NAME.match(body):
+            return body
+    return None
 
 
 def _fallback_year(text: str) -> int | None:
@@ -235,6 +288,8 @@ def detect(norm: Normalized) -> Meta:
     """Title, body, year, format, scope and sections of a normalised report."""
     warnings: list[Warning] = []
     title, body, year = find_title(norm)
+    if body is None:
+        body = body_in_text(norm.text)
     if year is None:
         year = _fallback_year(norm.text)
         if year is not None:

@@ -32,7 +32,40 @@ def _rule(keyword: str, units: str, *, unit_optional: bool = False) -> re.Patter
     return re.compile(f"(?:{keyword}){_FILL}{number}")
 
 
+def _rule_number_first(lead: str, units: str, label: str) -> re.Pattern[str]:
+    """ "配备了1名专职人员": the number between a verb that counts and the metric's label."""
+    return re.compile(f"(?:{lead}){_NUM}(?:{units})(?:{label})")
+
+
+# Verbs that state how many staff a body has (not who was trained), or a staff item before:
+# "配备了1名专职人员和2名兼职工作人员".
+_STAFF_LEAD = (
+    r"(?:配备|配置|设有|确定|明确|落实|安排|指定|现有|共有)了?[^,;。\d培训]{0,12}?"
+    r"|(?:专职|兼职|全职)(?:工作)?人员(?:和|及|与|、)"
+)
+_STAFF_WORDS = r"(?:的)?(?:政府)?(?:信息公开)?(?:工作)?人员(?!参加|参训|接受)"
+
+
+# The template's content classes (domain.md §2.4), without 类: lists of a report's own classes
+# ("政策规范性文件类", "业务类", "其他类") are not these (see _template_classes_only).
+_CONTENT_CLASSES = (
+    ("proactive.by_content.normative_docs", "(?<!政策)规范性文件"),
+    ("proactive.by_content.plans", "规划计划(?:和|及|与)?完成情况"),
+    ("proactive.by_content.public_interest", "与?公众利益密切相关(?:的)?事项"),
+    ("proactive.by_content.public_funds", "公共资金使用(?:(?:和|及|与)监督)?"),
+    ("proactive.by_content.organization", "机构调整(?:和|及|与)人员变动"),
+)
+_CLASS_WORD = r"类(?:\([^)]{0,80}\))?(?:信息)?"
+_BY_CONTENT = "proactive.by_content."
+# An item of any list of classes ("业务类信息9条"), its class name at the end of `stem`.
+_CLASS_ITEM = re.compile(
+    rf"(?P<stem>[\u4e00-\u9fff]{{1,20}}){_CLASS_WORD}(?:数)?(?:为|有|共|是|各)?{NUMBER_PATTERN}"
+)
+_TEMPLATE_STEM = re.compile("(?:" + "|".join(stem for _, stem in _CONTENT_CLASSES) + "|其他)$")
+_YEAR_ADDITION_WORDS = r",?(?:其中)?(?:今年|本年度?|当年|年内|全年)新增"
 _ITEMS = "条|项|件|个"
+# "当面申请1宗", and 条 as the Jilin template prints requests ("当面申请数为2条").
+_CHANNEL_UNITS = "件|次|份|宗|条"
 _CASES = "件|起|次|宗|个"
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # proactive disclosure
@@ -46,20 +79,26 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     # 发布 only with 政府信息: "共发布各类信息" is often another channel's output.
     ("proactive.total", _rule(r"(?:全年|本年度?|共|累计)(?:主动)?发布政府信息", "条|项")),
+    # "发布政府信息公开信息共399条": the items of the disclosure column among a portal's posts.
+    ("proactive.total", _rule(r"(?<![依请])(?:发布|公开)政府信息公开(?:类)?信息", "条|项")),
+    # "截至…共主动公开政府信息615条,今年新增94条": the stock is not the year's figure, the
+    # addition is (the stock itself is skipped by _is_stock).
+    (
+        "proactive.total",
+        _rule(
+            rf"(?:公开|发布)(?:各类|政府|的)*信息{_FILL}{NUMBER_PATTERN}(?:余|多)?(?:条|项)"
+            rf"{_YEAR_ADDITION_WORDS}(?:主动)?(?:公开|发布)?(?:政府)?(?:信息)?",
+            "条|项",
+        ),
+    ),
     ("proactive.by_level.county", _rule(r"(?:县\(市(?:、区)?\)|县|县\(区\))级(?:信息)?", "条")),
     ("proactive.by_level.township", _rule(r"(?:乡\(镇\)|乡镇|乡\(镇、街道\))级(?:信息)?", "条")),
-    ("proactive.by_content.normative_docs", _rule(r"规范性文件类(?:信息)?", "条")),
-    ("proactive.by_content.plans", _rule(r"规划计划(?:和|及|与)?完成情况类(?:信息)?", "条")),
-    (
-        "proactive.by_content.public_interest",
-        _rule(r"与?公众利益密切相关(?:的)?事项类(?:\([^)]{0,80}\))?(?:信息)?", "条"),
-    ),
-    ("proactive.by_content.public_funds", _rule(r"公共资金使用(?:和|及|与)监督类(?:信息)?", "条")),
-    ("proactive.by_content.organization", _rule(r"机构调整(?:和|及|与)人员变动类(?:信息)?", "条")),
-    ("proactive.by_content.other", _rule(r"(?<![\u4e00-\u9fff])其他类(?:信息)?", "条")),
+    *((metric, _rule(f"{stem}(?:{_CLASS_WORD}|信息)", "条")) for metric, stem in _CONTENT_CLASSES),
+    ("proactive.by_content.other", _rule(rf"(?<![\u4e00-\u9fff])其他{_CLASS_WORD}", "条")),
     (
         "proactive.online.items",
-        _rule(r"(?:在)?信息公开专栏或信息公开网站(?:上)?发布(?:政府)?信息", _ITEMS),
+        # The template's label; the Jilin template prints "…发布信息,共20条".
+        _rule(r"(?:在)?信息公开专栏或信息公开网站(?:上)?发布(?:政府)?信息(?:,(?=共))?", _ITEMS),
     ),
     ("proactive.online.items", _rule(r"信息公开专栏(?:上)?发布(?:政府)?信息", _ITEMS)),
     (
@@ -80,6 +119,14 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "reading_points.total",
         _rule(r"(?:设立|设置|建立)(?:公共|政府)*信息(?:公开)?查阅(?:点|场所|室|中心)", "处|个"),
     ),
+    (
+        "reading_points.total",
+        _rule_number_first(
+            r"(?:设立|设置|建立|设有|开设)了?",
+            "处|个",
+            r"(?:政府|公共|信息|公开|政务)*(?:查阅|查询)(?:点|场所|室|中心)",
+        ),
+    ),
     ("reading_points.electronic", _rule(r"可(?:进行)?电子信息查阅的查阅点", "处|个|条")),
     (
         "reading_points.visitors",
@@ -88,6 +135,11 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:群众|公众|市民)?",
             "人次",
         ),
+    ),
+    # "查阅点接待公众查阅2次": visits of a reading point, also counted in 次.
+    (
+        "reading_points.visitors",
+        _rule(r"查阅点[^,;。\d]{0,6}?接(?:到|待)(?:群众|公众|市民)?(?:查阅|查询)", "人次|次"),
     ),
     ("reading_points.files", _rule(r"查阅文件", "卷|份|件")),
     # staff and training
@@ -102,13 +154,29 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("staff.full_time", _rule(r"(?:专职|全职)(?:工作)?(?:人员)?", "(?:人|名)(?!次)")),
     ("staff.part_time", _rule(r"兼职(?:工作)?(?:人员|信息公开员|信息员)?", "(?:人|名)(?!次)")),
     (
+        "staff.full_time",
+        _rule_number_first(_STAFF_LEAD, "名", f"(?:专职|全职){_STAFF_WORDS}"),
+    ),
+    ("staff.part_time", _rule_number_first(_STAFF_LEAD, "名", f"兼职{_STAFF_WORDS}")),
+    (
         "training.sessions",
         _rule(r"(?:举办|组织|开展)[^,;。\d]{0,10}?培训(?:班|会)?(?:次数)?", "次|期|场"),
+    ),
+    # "两次举办…培训"; not a frequency ("每季度1次组织培训") or an ordinal ("第2次").
+    (
+        "training.sessions",
+        _rule_number_first(
+            r"(?<![第每])(?<!每月)(?<!每周)(?<!每季度)(?<!每年)",
+            "次",
+            r"(?:举办|组织|开展)[^,;。\d]{0,12}?培训",
+        ),
     ),
     (
         "training.attendances",
         _rule(
-            r"参加培训(?:人次数|人次|人员)?|参训(?:人次|人员)?|培训(?:工作)?(?:人员|干部)", "人次"
+            r"参加培训(?:人次数|人次|人员)?|参训(?:人次|人员)?"
+            r"|培训(?:相关|有关)?(?:工作)?(?:人员|干部)",
+            "人次",
         ),
     ),
     # requests
@@ -124,12 +192,28 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "requests.new.total",
         _rule(r"(?:受理|收到|接到)(?:依申请公开|(?:公开)?申请)|申请总数", "件|次|份"),
     ),
-    ("requests.channel.in_person", _rule(r"当面(?:提出|提交)?申请(?:数)?", "件|次|份")),
-    ("requests.channel.fax", _rule(r"传真(?:方式)?(?:提出|提交)?申请(?:数)?", "件|次|份")),
-    ("requests.channel.email", _rule(r"电子邮件(?:方式)?(?:提出|提交)?申请(?:数)?", "件|次|份")),
-    ("requests.channel.online", _rule(r"(?:网上|网络|在线)(?:提出|提交)?申请(?:数)?", "件|次|份")),
-    ("requests.channel.letter", _rule(r"信函(?:方式)?(?:提出|提交)?申请(?:数)?", "件|次|份")),
-    ("requests.channel.other", _rule(r"其他形式(?:提出|提交)?申请(?:数)?", "件|次|份")),
+    # "收到申请政府信息公开26件", "收到依申请公开政府信息申请1件"
+    (
+        "requests.new.total",
+        _rule(
+            r"(?:收到|受理|接到|接收)(?:申请(?:政府)?信息公开|依申请公开(?:政府)?信息(?:的)?申请)",
+            "件|次|份",
+        ),
+    ),
+    # The Jilin template: "政府信息公开申请数为2," (a bare number, as its other counts).
+    ("requests.new.total", _rule(r"(?:政府)?信息公开申请数", "件|次|条", unit_optional=True)),
+    ("requests.channel.in_person", _rule(r"当面(?:提出|提交)?申请(?:数)?", _CHANNEL_UNITS)),
+    ("requests.channel.fax", _rule(r"传真(?:方式)?(?:提出|提交)?申请(?:数)?", _CHANNEL_UNITS)),
+    (
+        "requests.channel.email",
+        _rule(r"电子邮件(?:方式)?(?:提出|提交)?申请(?:数)?", _CHANNEL_UNITS),
+    ),
+    (
+        "requests.channel.online",
+        _rule(r"(?:网上|网络|在线)(?:提出|提交)?申请(?:数)?", _CHANNEL_UNITS),
+    ),
+    ("requests.channel.letter", _rule(r"信函(?:方式)?(?:提出|提交)?申请(?:数)?", _CHANNEL_UNITS)),
+    ("requests.channel.other", _rule(r"其他形式(?:提出|提交)?申请(?:数)?", _CHANNEL_UNITS)),
     (
         "requests.granted.total",
         _rule(r"(?<![不及和、与])(?:同意公开|予以公开|全部公开)(?:答复)?", "件|次|份|条"),
@@ -144,11 +228,15 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     # reconsideration, litigation, complaints
-    ("review.total", _rule(r"行政复议(?:申请|案件)?", _CASES)),
-    ("litigation.total", _rule(r"行政诉讼(?:案件)?|(?<=[,、;])诉讼(?:案件)?", _CASES)),
+    ("review.total", _rule(r"行政复议(?:申请|案件|案)?", _CASES)),
+    ("litigation.total", _rule(r"行政诉讼(?:案件|案)?|(?<=[,、;])诉讼(?:案件)?", _CASES)),
     ("complaints.total", _rule(r"行政申诉(?:案件)?", _CASES)),
     # fees
-    ("fees.total", _rule(r"(?:收费|收取费用)(?:金额|总额)?", "元", unit_optional=False)),
+    (
+        "fees.total",
+        # "收取的费用(检索费、邮寄费、复制费等)为0元": the parenthesis lists what it covers.
+        _rule(r"(?:收费|收取(?:的)?费用)(?:金额|总额)?(?:\([^)]{0,30}\))?", "元"),
+    ),
     (
         "fees.cost_recovery",
         _rule(
@@ -163,6 +251,16 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 # Words before a match that show the number is about another year, not this report's.
 _OTHER_YEAR = re.compile(r"(?:上年|去年|上一年|同比|较|比)[^,;。]{0,6}$")
+# Words after a number that show it was a stock ("…615条,今年新增94条"): not the year's count.
+_YEAR_ADDITION = re.compile(_YEAR_ADDITION_WORDS)
+# "截止2010年12月31日,全乡累计主动公开政府信息65条", "到2011年底累计…": a point in time and
+# 累计 together state a stock since the regulation began, unless the year is named (全年累计).
+_STOCK_SINCE = re.compile(r"(?:截至|截止|(?<!达)到)[^。;]{0,30}?累计")
+_THIS_YEAR = re.compile(r"今年|本年|全年|年内|当年")
+# Metrics that are stocks by nature: a stock with this year's addition is still their value.
+_STOCK_METRICS = frozenset(
+    ("staff.total", "staff.full_time", "staff.part_time", "reading_points.total")
+)
 
 _LIST_KEYWORDS: tuple[tuple[str, str], ...] = (
     ("当面", "requests.channel.in_person"),
@@ -192,6 +290,11 @@ _RESPECTIVELY = re.compile(
     rf"(?P<nums>(?:{NUMBER_PATTERN})(?:余|多)?(?:件|次|人|名|条|起)?"
     rf"(?:[、,和及与](?:{NUMBER_PATTERN})(?:余|多)?(?:件|次|人|名|条|起)?)+)"
 )
+# "公共资金使用信息、机构调整和人员变动类信息各2条": one number for each item of a 、-list.
+_EACH = re.compile(
+    rf"(?P<keys>[^,;。:\n\d]{{2,80}}?)各(?:为|是|有)?(?P<n>{NUMBER_PATTERN})(?:余|多)?"
+    r"(?P<unit>条|件|次|人|名|起)"
+)
 _BOUNDARY = frozenset(",;。:\n")
 _ALL_ZERO = re.compile(
     r"(?P<keys>[^,;。:\n\d]{2,60}?)均(?:为|是)?(?:零|0|无)(?:件|起|人)?(?![\d.])"
@@ -199,12 +302,15 @@ _ALL_ZERO = re.compile(
 
 _ZERO = re.compile(
     r"没有|未(?:发生|出现|收到|接到|接收|受理|有|产生)|为零|为0(?![\d.])|是零|(?:^|[:为])无(?:$|[。,;])|无(?=因|任何|涉及|发生)|均无|零(?:件|起)"
+    r"|(?:全年|本年度?|今年|年内)无"
 )
+# "未收到…申请和未涉及“不予公开”的信息": two statements in one clause, each read alone.
+_SECOND_STATEMENT = re.compile(r"(?:和|及|并且?|且|也|同时)(?=未|没有)")
 _NOT_ZERO_CONTEXT = re.compile(
     r"纠错|纠正|败诉|撤销|被确认违法|不予公开|不予受理|补正|超期|逾期|以外"
 )
 _REQUEST_WORDS = re.compile(
-    r"(?:受理|收到|接到|接收|提出|办理)[^,;。]{0,12}申请|依申请公开|申请公开"
+    r"(?:收到|接到|接收)[^,;。]{0,20}申请|(?:受理|提出|办理)[^,;。]{0,12}申请|依申请公开|申请公开"
 )
 _FEE_WORDS = re.compile(r"收费|收取[^,;。]{0,6}费|费用")
 _FEE_ZERO = re.compile(
@@ -306,11 +412,23 @@ def _from_rules(text: str) -> Iterator[_Found]:
         for match in pattern.finditer(text):
             if _OTHER_YEAR.search(text[max(0, match.start() - 12) : match.start()]):
                 continue
+            if metric not in _STOCK_METRICS and _is_stock(text, match):
+                continue
             parsed = _number_at(text, match)
             if parsed is None:
                 continue
             value, approximate = parsed
             yield _Found(metric, value, "approximate" if approximate else "printed", *match.span())
+
+
+def _is_stock(text: str, match: re.Match[str]) -> bool:
+    """A count since the regulation began rather than this year's: followed by this year's
+    addition, or stated to a date with 累计."""
+    if _YEAR_ADDITION.match(text, match.end()):
+        return True
+    start = max(match.start() - 40, text.rfind("。", 0, match.start()) + 1)
+    window = text[start : match.end()]
+    return bool(_STOCK_SINCE.search(window)) and not _THIS_YEAR.search(window)
 
 
 def _metric_for(key: str) -> str | None:
@@ -350,6 +468,75 @@ def _from_lists(norm: Normalized, text: str, warnings: list[Warning]) -> Iterato
                     yield _Found(metric, Decimal(0), "printed", *match.span())
 
 
+def _each(text: str) -> Iterator[_Found]:
+    for match in _anchored(_EACH, text, "各"):
+        keys = [re.sub(r"^(?:其中|分别)", "", k) for k in match.group("keys").split("、")]
+        metrics = [_content_class(k) or _metric_for(k) for k in keys]
+        if len(keys) < 2 or None in metrics or len(set(metrics)) != len(metrics):
+            continue
+        is_content = [m is not None and m.startswith(_BY_CONTENT) for m in metrics]
+        if any(is_content) and (not all(is_content) or match.group("unit") != "条"):
+            continue
+        number = parse_number(match.group("n"), after=match.group("unit"))
+        if number is None:
+            continue
+        how: How = "approximate" if number.approximate else "printed"
+        for metric in metrics:
+            if metric is not None:
+                yield _Found(metric, number.value, how, *match.span())
+
+
+def _content_class(label: str) -> str | None:
+    for metric, stem in _CONTENT_CLASSES:
+        if re.fullmatch(f"{stem}(?:{_CLASS_WORD}|信息)", label):
+            return metric
+    if re.fullmatch(f"其他{_CLASS_WORD}", label):
+        return f"{_BY_CONTENT}other"
+    return None
+
+
+def _template_classes_only(text: str, found: list[_Found]) -> list[_Found]:
+    """Content classes only from lists of the template's classes, never a report's own list.
+
+    A sentence listing any other class ("业务类信息9条", "政策规范性文件类") is a local taxonomy:
+    its numbers do not fit the template keys, and its "其他类" is another "other". A lone class
+    is read only under its full template label; "其他类" and the short labels ("规范性文件信息")
+    need two template classes in the same sentence.
+    """
+    kept = []
+    for item in found:
+        if not item.metric.startswith(_BY_CONTENT):
+            kept.append(item)
+            continue
+        start, end = _sentence(text, item.start)
+        if any(_is_local_class(m.group("stem")) for m in _CLASS_ITEM.finditer(text, start, end)):
+            continue
+        classes = {
+            f.metric
+            for f in found
+            if f.metric.startswith(_BY_CONTENT)
+            and f.metric != f"{_BY_CONTENT}other"
+            and start <= f.start < end
+        }
+        full_label = item.metric != f"{_BY_CONTENT}other" and "类" in text[item.start : item.end]
+        if len(classes) >= 2 or full_label:
+            kept.append(item)
+    return kept
+
+
+def _sentence(text: str, position: int) -> tuple[int, int]:
+    start = max(text.rfind("。", 0, position), text.rfind("\n", 0, position)) + 1
+    ends = [e for e in (text.find("。", position), text.find("\n", position)) if e >= 0]
+    return start, min(ends, default=len(text))
+
+
+def _is_local_class(stem: str) -> bool:
+    # "各类信息46条", "两类": a quantity of classes, not a class name.
+    if stem.endswith(tuple("各两几多此该这等")):
+        return False
+    return not _TEMPLATE_STEM.search(stem)
+
+
 def _anchored(pattern: re.Pattern[str], text: str, word: str) -> Iterator[re.Match[str]]:
     """Matches of a list pattern, tried only at the clause starts before `word` (fast)."""
     tried: set[int] = set()
@@ -374,8 +561,16 @@ def _ambiguous(norm: Normalized, match: re.Match[str], why: str) -> Warning:
     )
 
 
-def _zero_statements(text: str) -> Iterator[_Found]:
+def _statements(text: str) -> Iterator[tuple[int, str]]:
     for start, clause in _clauses(text):
+        cuts = [0, *(m.start() for m in _SECOND_STATEMENT.finditer(clause)), len(clause)]
+        for cut, following in itertools.pairwise(cuts):
+            if following > cut:
+                yield start + cut, clause[cut:following]
+
+
+def _zero_statements(text: str) -> Iterator[_Found]:
+    for start, clause in _statements(text):
         end = start + len(clause)
         if re.search(r"\d", re.sub(r"(?:19|20)\d{2}年", "", clause)):
             continue
@@ -450,7 +645,9 @@ def extract(norm: Normalized) -> tuple[list[DraftValue], list[Warning]]:
         *_statistics_table(norm.text),
         *_from_rules(text),
         *_from_lists(norm, text, warnings),
+        *_each(text),
     ]
+    found = _template_classes_only(text, found)
     printed_metrics = {f.metric for f in found}
     zeros = [*_zero_statements(text), *_nothing_under_heading(text)]
     found += [z for z in zeros if z.metric not in printed_metrics]

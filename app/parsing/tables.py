@@ -124,6 +124,8 @@ _HEADER_WORDS: tuple[tuple[str, str], ...] = (
     ("amount", r"收费金额|采购总金额|采购金额|总金额"),
 )
 
+_ANNOTATION = re.compile(r"\(.*\)$")
+
 _HEADER_PATTERNS = tuple((name, re.compile(p)) for name, p in _HEADER_WORDS)
 
 _NUMBER = re.compile(
@@ -174,25 +176,43 @@ class Row:
         return _norm("".join(cell.text for cell in self.labels))
 
 
+@dataclass(frozen=True)
+class Tables:
+    values: list[DraftValue]
+    warnings: list[Warning]
+    # Metric prefixes of tables the text has but that gave no values ("requests." for a cut
+    # table 3): a number stated in the prose cannot stand in for them unchecked.
+    unread: frozenset[str] = frozenset()
+
+
 def extract(text: str, report_format: str) -> tuple[list[DraftValue], list[Warning]]:
     """Values of tables 2, 3 and 4 of a 2019- or 2021-format report, with evidence."""
+    found = read(text, report_format)
+    return found.values, found.warnings
+
+
+def read(text: str, report_format: str) -> Tables:
+    """Values of tables 2, 3 and 4, their warnings, and which tables were there but unread."""
     if report_format not in REQUEST_ROWS:
-        return [], []
+        return Tables([], [])
     rows = split_rows(text)
     t3_start, t4_start = _table_bounds(rows)
     values: list[DraftValue] = []
     warnings: list[Warning] = []
-    for part in (
+    unread: set[str] = set()
+    for prefixes, (part_values, part_warnings) in (
         # Table 2 rows need their exact labels, which prose never is: all before table 3.
-        _proactive(text, rows[:t3_start], report_format),
-        _requests(text, rows[t3_start:t4_start], report_format),
-        _review(text, rows[t4_start:]),
+        ((), _proactive(text, rows[:t3_start], report_format)),
+        (("requests.",), _requests(text, rows[t3_start:t4_start], report_format)),
+        (("review.", "litigation"), _review(text, rows[t4_start:])),
     ):
-        values += part[0]
-        warnings += part[1]
+        values += part_values
+        warnings += part_warnings
+        if part_warnings and not part_values:
+            unread.update(prefixes)
     catalog = metrics()
     stored = [v for v in values if (m := catalog.get(v.metric)) and m.is_stored_in(report_format)]
-    return stored, warnings
+    return Tables(stored, warnings, frozenset(unread))
 
 
 # --- splitting text into rows and cells ---------------------------------------------------
@@ -210,7 +230,10 @@ def split_rows(text: str) -> list[Row]:
 
 def _split_line(index: int, line: str, offset: int) -> Row:
     stripped = line.strip()
-    if "\t" in line:
+    if stripped and not stripped.strip("|"):
+        # "||" alone: the padding of a spanned header in cell-per-line text, no cell.
+        cells, structured = [], False
+    elif "\t" in line:
         cells, structured = _delimited(line, offset, "\t"), True
     elif stripped.count("|") >= 2 and not _PIPE_RULE.fullmatch(stripped):
         cells, structured = _delimited(line, offset, "|"), True
@@ -424,6 +447,9 @@ def _numeric_rows(rows: Sequence[Row], width: int) -> tuple[list[_NumericRow], l
         if not row.values:
             pending[:] = [*pending[-2:], row.label]
             continue
+        if _header_padding(row, key):
+            pending.clear()
+            continue
         cells = _width_cells(row, width)
         if cells is not None:
             pending.clear()
@@ -436,6 +462,19 @@ def _numeric_rows(rows: Sequence[Row], width: int) -> tuple[list[_NumericRow], l
     if run:
         fail(run_key or "?")
     return numeric, broken
+
+
+# Column headers of table 3 ("自然人 | 法人或其他组织 | 总计", "申请人情况").
+_COLUMN_HEADER = re.compile(
+    r"自然人|法人或其他组织|商业企业|科研机构|社会公益组织|法律服务机构|申请人情况"
+)
+
+
+def _header_padding(row: Row, key: str | None) -> bool:
+    """A header or group row whose cells are all blank: "自然人 | 法人或其他组织 | 总计 | ||||"."""
+    if not row.structured or any(cell.text for cell in row.values):
+        return False
+    return key is None or bool(_COLUMN_HEADER.search(row.label))
 
 
 def _requests(text: str, rows: Sequence[Row], fmt: str) -> tuple[list[DraftValue], list[Warning]]:
@@ -626,6 +665,8 @@ def _proactive_row(row: Row) -> str | None:
         return None
     for label in (row.label, _norm(row.labels[-1].text)):
         label = re.sub(r"^[\d一二三四五六七八九十]+[.、]|[:：]$", "", label)
+        # The template's own notes: "规章(设区的市、自治州人民政府应提供相关数据)".
+        label = _ANNOTATION.sub("", label) or label
         if label in _PROACTIVE_ROWS:
             return _PROACTIVE_ROWS[label]
     return None
@@ -724,6 +765,8 @@ def _money(parsed: Parsed, header: str, fmt: str, key: str) -> Parsed | None:
     if parsed.value is None:
         return parsed
     unit = parsed.unit
+    if parsed.value == 0:
+        return Parsed("reported", Decimal(0), "元")  # zero in either unit
     if unit not in ("元", "万元", "万"):
         if "万元" in header:
             unit = "万元"

@@ -24,7 +24,7 @@ _TRADITIONAL = (
     "繼續證許罰檢驗標臺萊廣東陽黃龍馬島橋鐵雲貴寧陝遼蘇滬嶺漢億價錢購採買賣託歷週聯繫係戶綜匯"
     "彙屆節導領組織責監圍盡儘讀釋觀測評嚴優細筆隊際協調簡練還訂諮詢鏈創須顯響積極義樣氣聞記廠"
     "礦築質雜隨確認壓藥預賬帳冊庫倉歸幫撫勞險養兒婦殘團黨幹紀競爭選綠難較斷層齊濟興術遺樂頁頭"
-    "顧館麼齡査餘複製遞級訪來興辭補寫錄彙報務資復佈"
+    "顧館麼齡査餘複製遞級訪來興辭補寫錄彙報務資復佈編廢"
 )
 _SIMPLIFIED = (
     "报资讯开务统计数条处项请复议诉讼专职员训费万两余约门网发达点击阅档规范划关与众卫经机构"
@@ -33,7 +33,7 @@ _SIMPLIFIED = (
     "继续证许罚检验标台莱广东阳黄龙马岛桥铁云贵宁陕辽苏沪岭汉亿价钱购采买卖托历周联系系户综汇"
     "汇届节导领组织责监围尽尽读释观测评严优细笔队际协调简练还订咨询链创须显响积极义样气闻记厂"
     "矿筑质杂随确认压药预账帐册库仓归帮抚劳险养儿妇残团党干纪竞争选绿难较断层齐济兴术遗乐页头"
-    "顾馆么龄查余复制递级访来兴辞补写录汇报务资复布"
+    "顾馆么龄查余复制递级访来兴辞补写录汇报务资复布编废"
 )
 assert len(_TRADITIONAL) == len(_SIMPLIFIED)
 _CHAR_MAP: dict[str, str] = dict(zip(_TRADITIONAL, _SIMPLIFIED, strict=True))
@@ -73,9 +73,16 @@ class Normalized:
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
+def simplified(original: str) -> str:
+    """Half-width, simplified characters; the same length as `original`, offsets unchanged."""
+    # Taiwan-style vocabulary on big5 mirrors ("政府資訊"), two characters for two. Only the
+    # traditional spelling: a simplified "资讯" is news ("政务资讯"), not disclosure items.
+    return original.replace("資訊", "信息").translate(_TRANSLATE)
+
+
 def normalize(original: str) -> Normalized:
     """Half-width, simplified, unwrapped text with a map back to `original`."""
-    mapped = original.translate(_TRANSLATE)  # one character for one: offsets unchanged
+    mapped = simplified(original)
     # Spaces beside Chinese text are PDF layout ("2025 年", "规章 22 件"), never meaningful.
     pieces: list[str] = []
     offsets: list[int] = []

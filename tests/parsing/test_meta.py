@@ -26,6 +26,27 @@ CORPUS = Path(__file__).parent / "corpus"
         ("某某市档案局关于2012年政府信息公开工作的年度报告", "某某市档案局", 2012),
         ("某某县财政局政府信息公开工作2013年度报告", "某某县财政局", 2013),
         ("雲山市財政局２０１４年政府信息公開工作年度報告", "云山市财政局", 2014),
+        # The 政府 of the name is also the title's 政府信息公开.
+        ("2013年青石镇人民政府信息公开工作年度报告", "青石镇人民政府", 2013),
+        # A page's metadata row or date line before the title is not part of the name.
+        (
+            "索引号 | 公开方式 | 发布机构 |\n"
+            "000123/2013-00045 | 主动公开 | 东山县青石镇人民政府 |\n"
+            "2013年青石镇人民政府信息公开工作年度报告",
+            "青石镇人民政府",
+            2013,
+        ),
+        ("青政〔2016〕3号\n青石镇2015年度政府信息公开工作年度报告", "青石镇", 2015),
+        (
+            "• 公文生成日期:2017-02-10\n白沙区人民政府2016年政府信息公开工作年度报告",
+            "白沙区人民政府",
+            2016,
+        ),
+        (
+            "本報告是根據《條例》要求，由雲山市檔案局編制的2014年度政府信息公開年度報告。",
+            "云山市档案局",
+            2014,
+        ),
     ],
 )
 def test_title_variants(text: str, body: str, year: int) -> None:
@@ -65,14 +86,21 @@ def test_format_detection(text: str, year: int, expected: tuple[str, bool]) -> N
         "本报告由县政府办公室汇总全县各乡镇人民政府和县政府各部门的年度报告编制而成。",
         "本报告由市政府办公室综合各县、区人民政府和市政府各部门政府信息公开工作情况编制。",
         "本报告根据各县(市、区)政府和市直各部门报送的年度报告汇总编制。",
+        "结合2016年全县各乡镇人民政府及县直各工作部门的政府信息公开工作年度报告编成本报告。",
     ],
 )
 def test_aggregate_scope(text: str) -> None:
     assert meta.detect_scope(normalize(text).text) == "aggregate"
 
 
-def test_self_scope_when_only_mentioning_the_whole_city() -> None:
-    text = "组织开展了全市政务公开业务培训，指导各区开展试点。"
+@pytest.mark.parametrize(
+    "text",
+    [
+        "组织开展了全市政务公开业务培训，指导各区开展试点。",
+        "结合各部门工作实际，制定了年度工作要点，编制了公开目录。",
+    ],
+)
+def test_self_scope_when_only_mentioning_the_whole_city(text: str) -> None:
     assert meta.detect_scope(normalize(text).text) == "self"
 
 
@@ -130,3 +158,31 @@ def test_year_from_the_statistics_period_when_no_title() -> None:
     info = meta.detect(normalize(text))
     assert (info.year, info.format) == (2013, "pre2019")
     assert [w.code for w in info.warnings] == ["year_guessed"]
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        ("本年度报告根据《条例》要求，由青禾镇编制的2011年政府信息公开年度报告。", "青禾镇"),
+        ("根据《条例》的规定，现公布2013年石门乡政府信息公开工作年度报告。", "石门乡"),
+        # The office compiles its government's report.
+        (
+            "根据《中华人民共和国政府信息公开条例》要求，由安平县人民政府办公室编制。",
+            "安平县人民政府",
+        ),
+        ("本报告是根据《条例》要求，由石门乡人民政府党政办公室编制。", "石门乡人民政府"),
+        ("本报告由县政府办公室编制。", None),
+        ("根据《条例》要求，本报告由我局编制。", None),
+        # Not the report's compiler.
+        ("由于人员变动，指南由档案馆编制。", None),
+    ],
+)
+def test_body_named_in_the_opening_sentences(text: str, body: str | None) -> None:
+    assert meta.body_in_text(normalize(text).text) == body
+
+
+def test_body_from_the_text_only_without_a_title_name() -> None:
+    text = "白沙区人民政府2016年政府信息公开工作年度报告\n本报告由白沙区人民政府办公室编制。"
+    assert meta.detect(normalize(text)).body_name == "白沙区人民政府"
+    untitled = "根据《条例》要求，由青禾镇编制的2011年政府信息公开年度报告。主动公开信息。"
+    assert meta.detect(normalize(untitled)).body_name == "青禾镇"

@@ -98,6 +98,13 @@ def test_approximate_numbers_are_marked(sentence: str, metric: str, approximate:
         ("本局全年未收取任何费用。", {"fees.total"}),
         ("我镇在政府信息公开工作中没有收取任何费用。", {"fees.total"}),
         ("2025 年度本机关未收取信息公开处理费。", {"fees.information_processing"}),
+        (
+            "全年无针对本局政府信息公开事务申请行政复议、提起行政诉讼的案件。",
+            {"review.total", "litigation.total"},
+        ),
+        # The second statement is about refusals; the first still counts.
+        ("本年度未收到信息公开的申请和未涉及“不予公开”的政府信息。", {"requests.new.total"}),
+        ("本年度我乡没有接到群众主动要求公开政府信息的书面申请。", {"requests.new.total"}),
     ],
 )
 def test_zero_statements(sentence: str, zeros: set[str]) -> None:
@@ -121,6 +128,9 @@ def test_zero_statements(sentence: str, zeros: set[str]) -> None:
         "共发布各类信息 13528 条，总浏览量为 536 万。",
         "全年主动公开市政府规章 22 件、行政规范性文件 34 件。",
         "公开答复数100%。",
+        # "全年无" about something else, and about corrections rather than cases.
+        "全年无重大失泄密事件。",
+        "全年无因政府信息公开被行政复议纠错的情况。",
     ],
 )
 def test_precision_traps_give_nothing(sentence: str) -> None:
@@ -340,3 +350,222 @@ def test_all_requests_online_and_all_staff_part_time_are_inferred() -> None:
 
 def test_training_attendance_is_not_staff() -> None:
     assert numbers_of("培训工作人员50人次。") == {"training.attendances": 50}
+
+
+def test_a_stock_is_not_the_year_figure_and_the_year_addition_is() -> None:
+    found = values_of("截至2016年底，我镇在区政府网站共主动公开政府信息480条，今年新增57条。")
+    assert {m: v.value for m, v in found.items()} == {"proactive.total": 57}
+    evidence = found["proactive.total"].evidence
+    assert evidence is not None and evidence.snippet.endswith("今年新增57条")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "截止2015年12月31日，全镇累计主动公开政府信息230条。",
+        "本局到2015年底累计公开政府信息230条。",
+    ],
+)
+def test_a_stock_to_a_date_is_not_the_year_figure(sentence: str) -> None:
+    assert numbers_of(sentence) == {}
+
+
+def test_a_year_total_to_a_date_is_read() -> None:
+    assert numbers_of("截至2015年12月31日，全年累计主动公开政府信息230条。") == {
+        "proactive.total": 230
+    }
+
+
+def test_a_stock_without_the_year_addition_is_still_read() -> None:
+    # "截至<year end>…共" alone is how many reports state the year's count.
+    assert numbers_of("截至2016年12月31日，共主动公开政府信息480条。") == {"proactive.total": 480}
+
+
+def test_staff_stated_with_this_year_addition_keep_the_stock() -> None:
+    assert numbers_of("现有工作人员6人，本年新增2人。") == {"staff.total": 6}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # A report's own classes: neither its 政策规范性文件类 nor its 其他类 are the template's.
+        "在公开的信息中，政策规范性文件类信息35条；规划计划类信息6条；业务类信息12条；其他类信息20条。",
+        "其中工作动态类18条；规范性文件类4条；其他类2条。",
+        "政策规范性文件类信息35条。",
+        # "其他类" and a short label need the template's list around them.
+        "其他类信息20条。",
+        "规范性文件信息6条。",
+    ],
+)
+def test_content_classes_of_a_local_list_are_left_out(sentence: str) -> None:
+    assert numbers_of(sentence) == {}
+
+
+def test_template_classes_with_short_labels_and_one_number_for_each() -> None:
+    found = numbers_of(
+        "其中，规范性文件信息6条，规划计划和完成情况类信息4条，"
+        "公共资金使用信息、机构调整和人员变动类信息各3条。"
+    )
+    assert found == {
+        "proactive.by_content.normative_docs": 6,
+        "proactive.by_content.plans": 4,
+        "proactive.by_content.public_funds": 3,
+        "proactive.by_content.organization": 3,
+    }
+
+
+def test_a_lone_class_under_its_full_template_label_is_read() -> None:
+    assert numbers_of("其中，规范性文件类信息9条，占2%。") == {
+        "proactive.by_content.normative_docs": 9
+    }
+
+
+def test_one_number_for_each_of_two_channels() -> None:
+    assert numbers_of("当面申请、网上申请各2件。") == {
+        "requests.channel.in_person": 2,
+        "requests.channel.online": 2,
+    }
+
+
+def test_each_over_items_that_are_not_metrics_gives_nothing() -> None:
+    assert numbers_of("各乡镇、各部门各确定2名联络员。") == {}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "局里为此配备了3名专职工作人员和5名兼职人员。",
+            {"staff.full_time": 3, "staff.part_time": 5},
+        ),
+        ("办公室明确2名兼职信息公开工作人员负责网站更新。", {"staff.part_time": 2}),
+        ("在镇文化站设立了两处政府信息公开查阅点。", {"reading_points.total": 2}),
+        ("在图书馆设置3个公开查询点。", {"reading_points.total": 3}),
+        ("上半年、下半年两次举办政府信息公开业务培训。", {"training.sessions": 2}),
+    ],
+)
+def test_number_before_the_label(sentence: str, expected: dict[str, int]) -> None:
+    assert numbers_of(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # Trained, not employed.
+        "对全镇50名兼职人员进行了培训。",
+        "安排了20名兼职工作人员参加培训。",
+        # A frequency and an ordinal are not a count of sessions.
+        "坚持每季度1次组织业务培训。",
+        "这是第2次举办此类培训。",
+        # Not the staff the body has.
+        "组织20名专职人员开展检查。",
+    ],
+)
+def test_number_before_the_label_traps(sentence: str) -> None:
+    assert numbers_of(sentence) == {}
+
+
+def test_channels_counted_in_zong_and_tiao() -> None:
+    assert numbers_of("其中当面申请3宗，网上申请5宗，信函申请0宗。") == {
+        "requests.channel.in_person": 3,
+        "requests.channel.online": 5,
+        "requests.channel.letter": 0,
+    }
+    assert numbers_of("当面申请数为4条，同意公开答复4条。") == {
+        "requests.channel.in_person": 4,
+        "requests.granted.total": 4,
+    }
+
+
+def test_reading_point_visits_counted_in_ci() -> None:
+    assert numbers_of("政府信息查阅点接待公众查阅15次。") == {"reading_points.visitors": 15}
+    # Without the reading point, "查询N次" may be calls or consultations.
+    assert numbers_of("全年接待公众查询15次。") == {}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "number"),
+    [
+        ("本年度我辦共主動公開政府資訊23條。", 23),
+        ("门户网站发布各类信息5120条，其中发布政府信息公开信息共256条。", 256),
+    ],
+)
+def test_proactive_total_variants(sentence: str, number: int) -> None:
+    assert numbers_of(sentence) == {"proactive.total": number}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "metric", "number"),
+    [
+        ("在信息公开专栏或信息公开网站发布信息，共35条。", "proactive.online.items", 35),
+        ("本年度全县共收到申请政府信息公开14件(次)。", "requests.new.total", 14),
+        ("今年我委共收到依申请公开政府信息申请3件。", "requests.new.total", 3),
+        ("政府信息公开申请数为5，", "requests.new.total", 5),
+        ("本年度涉及我局的行政复议案共2起。", "review.total", 2),
+        ("针对我办的行政复议案0件。", "review.total", 0),
+        ("行政诉讼案1件。", "litigation.total", 1),
+        ("依申请公开收取的费用(复印费、邮寄费等)为0元。", "fees.total", 0),
+        ("举办培训班3次，培训相关人员96人次。", "training.attendances", 96),
+    ],
+)
+def test_more_wording_variants(sentence: str, metric: str, number: int) -> None:
+    assert numbers_of(sentence).get(metric) == number
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # Carried over from last year, not received this year.
+        "上年结转政府信息公开申请数量为2，",
+        # A comma before 共 only for the template's own label.
+        "通过政府网站发布信息，共1200条。",
+    ],
+)
+def test_more_wording_traps(sentence: str) -> None:
+    assert numbers_of(sentence) == {}
+
+
+def test_prose_does_not_stand_in_for_a_table_that_could_not_be_read() -> None:
+    source = (
+        "示例县林业局2022年政府信息公开工作年度报告\n"
+        "一、总体情况\n本年度共受理政府信息公开申请2件，均按时答复。\n"
+        "三、收到和处理政府信息公开申请情况\n"
+        "| 一、本年新收政府信息公开申请数量 | 3 | 0 | 0 | 0 | 0 | 0 | 3 |\n"
+        "| 二、上年结转政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n"
+        "| 三、本年度办理结果 |\n"
+    )
+    draft = parse(source)
+    assert "requests.new.total" not in {v.metric for v in draft.values}
+    left_out = [w for w in draft.warnings if w.code == "text_without_table"]
+    assert [w.metrics for w in left_out] == [("requests.new.total",)]
+
+
+def test_prose_fills_a_table_metric_when_the_text_has_no_such_table() -> None:
+    source = (
+        "示例县林业局2022年政府信息公开工作年度报告\n"
+        "一、总体情况\n本年度共受理政府信息公开申请2件，均按时答复。\n"
+        "二、主动公开政府信息情况\n"
+        "| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n"
+        "| 规章 | 0 | 0 | 0 |\n"
+    )
+    found = {v.metric: v.value for v in parse(source).values}
+    assert found["requests.new.total"] == 2
+
+
+def test_a_report_without_a_title_line_is_recognised_by_its_national_tables() -> None:
+    source = (
+        "一、总体情况\n本年度政府信息公开工作运行正常，主动公开政府信息40条。\n"
+        "依申请公开按时办结。\n"
+        "二、主动公开政府信息情况\n第二十条第(一)项\n"
+        "| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n"
+        "| 规章 | 0 | 0 | 0 |\n"
+        "本报告所列数据统计期限为2022年1月1日至2022年12月31日。\n"
+    )
+    draft = parse(source)
+    assert (draft.title, draft.year, draft.format) == (None, 2022, "2021")
+    assert {v.metric: v.value for v in draft.values}["proactive.rules.issued"] == 0
+
+
+def test_one_table_word_alone_does_not_make_a_report() -> None:
+    with pytest.raises(NotAReport):
+        parse("关于本年度办理结果的说明：主动公开信息若干。")

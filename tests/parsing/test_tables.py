@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.catalog.data import NARRATIVE
-from app.parsing import html, tables
+from app.parsing import html, parse, tables
 from app.parsing.draft import DraftValue
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -196,6 +196,16 @@ def test_procurement_amount_without_a_unit_is_left_out_with_a_warning() -> None:
     values, warnings = tables.extract(text, "2019")
     assert [(v.metric, v.value) for v in values] == [("proactive.procurement.projects", 3)]
     assert [w.code for w in warnings] == ["ambiguous_unit"]
+
+
+def test_a_zero_amount_without_a_unit_is_zero_in_either_unit() -> None:
+    text = "信息内容 采购项目数量 采购总金额\n政府集中采购 0 0"
+    values, warnings = tables.extract(text, "2019")
+    assert [(v.metric, v.value) for v in values] == [
+        ("proactive.procurement.projects", 0),
+        ("proactive.procurement.amount", 0),
+    ]
+    assert warnings == []
 
 
 def test_rows_out_of_order_are_matched_by_their_labels() -> None:
@@ -443,3 +453,100 @@ def test_extract_precision_and_recall_on_the_table_corpus() -> None:
     # 行政规范性文件 lost a cell to PDF extraction and are left out on purpose).
     assert correct / output >= 0.99
     assert correct / expected_count >= 0.98
+
+
+def test_a_traditional_character_table_is_read_with_evidence_as_printed() -> None:
+    source = (
+        "示例縣水務局2021年政府信息公開工作年度報告\n"
+        "二、主動公開政府信息情況\n"
+        "| 信息內容 | 本年制發件數 | 本年廢止件數 | 現行有效件數 |\n"
+        "| 規章 | 0 | 0 | 0 |\n"
+        "| 行政規范性文件 | 2 | 1 | １５ |\n"
+        "| 信息內容 | 本年處理決定數量 |\n"
+        "| 行政許可 | 48 |\n"
+        "| 行政處罰 | 6 |\n"
+    )
+    found = by_metric(parse(source).values)
+    assert {m: v.value for m, v in found.items() if m.startswith("proactive.")} == {
+        "proactive.rules.issued": 0,
+        "proactive.rules.repealed": 0,
+        "proactive.rules.in_force": 0,
+        "proactive.normative_docs.issued": 2,
+        "proactive.normative_docs.repealed": 1,
+        "proactive.normative_docs.in_force": 15,
+        "proactive.licensing.decisions": 48,
+        "proactive.penalties.decisions": 6,
+    }
+    evidence = found["proactive.normative_docs.in_force"].evidence
+    assert evidence is not None and evidence.snippet == "１５"
+    assert source[evidence.start : evidence.end] == "１５"
+
+
+def test_table_2_labels_with_the_template_notes_in_parentheses() -> None:
+    text = "\n".join(
+        [
+            "第二十条第（一）项",
+            "信息内容\t本年新制作数量\t本年新公开数量\t对外公开总数量",
+            "规章（设区的市人民政府填写）\t0\t0\t0",
+            "规范性文件（指以本机关名义印发的规范性文件）\t5\t5\t31",
+            "其他主动公开文件（本单位自行统计）\t40\t40\t90",
+            "信息内容\t上一年项目数量\t本年增/减\t处理决定数量",
+            "其他对外管理服务事项（指行政许可以外的服务事项）\t20\t+2\t75",
+        ]
+    )
+    values, warnings = tables.extract(text, "2019")
+    assert warnings == []
+    assert {v.metric: v.value for v in values} == {
+        "proactive.rules.issued": 0,
+        "proactive.rules.published": 0,
+        "proactive.rules.published_total": 0,
+        "proactive.normative_docs.issued": 5,
+        "proactive.normative_docs.published": 5,
+        "proactive.normative_docs.published_total": 31,
+        "proactive.other_services.items_prev_year": 20,
+        "proactive.other_services.items_change": 2,
+        "proactive.other_services.decisions": 75,
+    }
+
+
+def test_cell_per_line_rows_with_pipe_padding_lines() -> None:
+    text = "\n".join(
+        [
+            "第二十条第(五)项 |",
+            "|||",
+            "信息内容 |",
+            "本年处理决定数量 |",
+            "||",
+            "行政许可 |",
+            "12 |",
+            "||",
+            "行政处罚 |",
+            "3 |",
+            "||",
+        ]
+    )
+    values, warnings = tables.extract(text, "2021")
+    assert warnings == []
+    assert {v.metric: v.value for v in values} == {
+        "proactive.licensing.decisions": 12,
+        "proactive.penalties.decisions": 3,
+    }
+
+
+def test_table_3_header_rows_padded_with_blank_pipe_cells_are_not_value_rows() -> None:
+    lines = [
+        "三、收到和处理政府信息公开申请情况",
+        "| （本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） "
+        "| 申请人情况 | ||||||||",
+        "| 自然人 | 法人或其他组织 | 总计 | |||||||",
+        "| 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | |||||",
+        "| 三、本年度办理结果 | | | | | | | |",
+        *(f"| {label} | {' | '.join(map(str, cells))} | ||" for _, label, cells in ROWS_2021),
+        "四、政府信息公开行政复议、行政诉讼情况",
+    ]
+    values, warnings = tables.extract("\n".join(lines), "2021")
+    assert warnings == []
+    got = by_metric(values)
+    assert got["requests.total_handled.total"].value == Decimal(131)
+    assert got["requests.new.commercial"].value == Decimal(8)
+    assert len([m for m in got if m.startswith("requests.")]) == 25 * 7

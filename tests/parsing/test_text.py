@@ -104,3 +104,11 @@ def test_exact_number_is_not_approximate() -> None:
     number = parse_number("1350", "次数", "次，全部")
     assert number is not None
     assert (number.value, number.approximate) == (Decimal(1350), False)
+
+
+def test_taiwan_style_vocabulary_becomes_mainland_with_offsets_kept() -> None:
+    original = "共主動公開政府資訊19條，由某某辦編制"
+    norm = normalize(original)
+    assert norm.text == "共主动公开政府信息19条,由某某办编制"
+    assert len(norm.offsets) == len(original)
+    assert normalize("政务资讯").text == "政务资讯"
