@@ -113,7 +113,7 @@ _PROACTIVE_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 _HEADER_WORDS: tuple[tuple[str, str], ...] = (
     ("issued", r"制作|制发"),
-    ("repealed", r"废止"),
+    ("repealed", r"废止|廢止"),  # 廢 is not in the parser's traditional→simplified map
     ("in_force", r"现行有效"),
     ("published_total", r"公开总数|总数量"),
     ("published", r"新公开"),
@@ -140,6 +140,7 @@ _TABLE3_HEADING = re.compile(r"收到和处理政府信息公开申请情况|表
 _TABLE4_HEADING = re.compile(r"行政复议.{0,3}行政诉讼|表四")
 _AFTER_TABLES = re.compile(r"^[五六][、.．]|主要问题|改进情况|其他需要报告")
 _HEADING_MAX = 40
+_SENTENCE_END = ("。", "；", ";")
 _LABEL_MAX = 80  # longer labels are prose
 _MIN_CHECKS = 3  # equations that must hold before positional values are trusted
 
@@ -174,19 +175,28 @@ class Row:
         return _norm("".join(cell.text for cell in self.labels))
 
 
-def extract(text: str, report_format: str) -> tuple[list[DraftValue], list[Warning]]:
-    """Values of tables 2, 3 and 4 of a 2019- or 2021-format report, with evidence."""
+def extract(
+    text: str, report_format: str, original: str | None = None
+) -> tuple[list[DraftValue], list[Warning]]:
+    """Values of tables 2, 3 and 4 of a 2019- or 2021-format report, with evidence.
+
+    `text` is what the rows are read from; `original`, when given, is the same text before
+    character normalisation (one character for one, so offsets are shared): evidence
+    snippets are cut from it, so that they show what the report printed.
+    """
     if report_format not in REQUEST_ROWS:
         return [], []
+    if original is None or len(original) != len(text):
+        original = text
     rows = split_rows(text)
     t3_start, t4_start = _table_bounds(rows)
     values: list[DraftValue] = []
     warnings: list[Warning] = []
     for part in (
         # Table 2 rows need their exact labels, which prose never is: all before table 3.
-        _proactive(text, rows[:t3_start], report_format),
-        _requests(text, rows[t3_start:t4_start], report_format),
-        _review(text, rows[t4_start:]),
+        _proactive(original, rows[:t3_start], report_format),
+        _requests(original, rows[t3_start:t4_start], report_format),
+        _review(original, rows[t4_start:]),
     ):
         values += part[0]
         warnings += part[1]
@@ -291,7 +301,9 @@ def _norm(text: str) -> str:
 
 def _is_heading(row: Row, pattern: re.Pattern[str]) -> bool:
     label = row.label
-    return not row.values and 0 < len(label) <= _HEADING_MAX and bool(pattern.search(label))
+    if row.values or not 0 < len(label) <= _HEADING_MAX or label.endswith(_SENTENCE_END):
+        return False  # a short sentence of prose ("未发生行政复议和行政诉讼。") is no heading
+    return bool(pattern.search(label))
 
 
 def _find_heading(rows: Sequence[Row], pattern: re.Pattern[str], lo: int, hi: int) -> int | None:

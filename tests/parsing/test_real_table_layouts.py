@@ -1,0 +1,72 @@
+"""Table layouts met in real 2019/2021-format reports, each in a short table written here.
+
+The layouts come from a blind evaluation on twelve published reports (pages as a search
+corpus flattened them): untitled pages, traditional characters, header lines padded with
+empty pipe cells, row labels carrying the template's notes, tables cut off mid-way, one cell
+per line with "|" lines, and an unmarked zero amount. The tables below are constructed in
+the same shapes; none is copied from a report.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from app.parsing import parse, tables
+from app.parsing.draft import DraftValue
+
+
+def by_metric(values: list[DraftValue]) -> dict[str, DraftValue]:
+    return {value.metric: value for value in values}
+
+
+def shown(value: DraftValue) -> Decimal | str:
+    return value.value if value.state == "reported" and value.value is not None else value.state
+
+
+# --- B: traditional characters ----------------------------------------------------------------
+
+TRADITIONAL_2021 = """青石縣水務局2022年政府信息公開工作年度報告
+一、總體情況
+本年度我局主動公開政府信息,依申請公開工作正常,未發生行政復議和行政訴訟。
+二、主動公開政府信息情況
+第二十條第(一)項 | |||
+信息內容 | 本年制發件數 | 本年廢止件數 | 現行有效件數 |
+規章 | 0 | 0 | 0 |
+行政規范性文件 | 4 | 1 | 17 |
+第二十條第(五)項 | |||
+信息內容 | 本年處理決定數量 | ||
+行政許可 | 35 | ||
+第二十條第(八)項 | |||
+信息內容 | 本年收費金額(單位:萬元) | ||
+行政事業性收費 | 1.5 |
+五、存在的主要問題及改進情況
+無。
+"""
+
+
+def test_traditional_characters_are_read_and_the_evidence_shows_them() -> None:
+    draft = parse(TRADITIONAL_2021)
+    got = by_metric(draft.values)
+    assert (draft.format, draft.year) == ("2021", 2022)
+    assert [shown(got[f"proactive.normative_docs.{c}"]) for c in ("issued", "repealed")] == [4, 1]
+    assert shown(got["proactive.normative_docs.in_force"]) == Decimal(17)
+    assert shown(got["proactive.licensing.decisions"]) == Decimal(35)
+    assert shown(got["proactive.admin_fees.amount"]) == Decimal(15000)  # 1.5 萬元
+    evidence = got["proactive.licensing.decisions"].evidence
+    assert evidence is not None
+    assert TRADITIONAL_2021[evidence.start : evidence.end] == "35"
+
+
+def test_evidence_of_a_blank_cell_is_the_row_as_printed() -> None:
+    text = TRADITIONAL_2021.replace("規章 | 0 | 0 | 0 |", "規章 | | | |")
+    got = by_metric(parse(text).values)
+    evidence = got["proactive.rules.issued"].evidence
+    assert got["proactive.rules.issued"].state == "not_reported"
+    assert evidence is not None and evidence.snippet == "規章 | | | |"
+
+
+def test_a_short_sentence_naming_review_and_litigation_is_not_the_table_4_heading() -> None:
+    # Before the fix this prose line ended table 2 before it began: nothing was read.
+    text = "一、总体情况\n全年未发生行政复议和行政诉讼。\n信息内容 本年处理决定数量\n行政许可 6"
+    got = by_metric(tables.extract(text, "2021")[0])
+    assert shown(got["proactive.licensing.decisions"]) == Decimal(6)
