@@ -38,6 +38,9 @@ _REPORT_WORDS = (
     "信息公开申请",
     "查阅",
 )
+_NOT_A_REPORT = "the text is not an annual report on government information disclosure"
+# Values read from the national tables that make an untitled text a report.
+_TABLE_VALUES_AS_PROOF = 3
 # Prose values compared with the sum of table values when the prose names a derived total.
 _TABLE_SUMS = {
     "requests.legacy_refused.total": ("requests.denied.", ".total"),
@@ -59,17 +62,31 @@ def parse(source: str, media_type: str = "text/plain") -> Draft:
         text = html.to_text(source)
     norm = normalize(text)
     info = meta.detect(norm)
-    markers = sum(word in norm.text for word in _REPORT_WORDS)
-    if "信息公开" not in norm.text or (info.title is None and markers < 4) or markers < 2:
-        raise NotAReport("the text is not an annual report on government information disclosure")
-    prose, warnings = narrative.extract(norm)
-    warnings = [*info.warnings, *warnings]
+    if "信息公开" not in norm.text:
+        raise NotAReport(_NOT_A_REPORT)
     table_values: list[DraftValue] = []
+    table_warnings: list[Warning] = []
     if info.format in ("2019", "2021") and info.has_tables:
         from app.parsing import tables
 
         table_values, table_warnings = tables.extract(_table_text(norm), info.format, text)
-        warnings.extend(table_warnings)
+    warnings = list(info.warnings)
+    markers = sum(word in norm.text for word in _REPORT_WORDS)
+    if (info.title is None and markers < 4) or markers < 2:
+        # A page's title often stays in the site's header, so that the text begins at
+        # 一、总体情况; rows of the national tables read from it are proof enough.
+        if len(table_values) < _TABLE_VALUES_AS_PROOF:
+            raise NotAReport(_NOT_A_REPORT)
+        warnings.append(
+            Warning(
+                "untitled_report",
+                f"no title and few report words: taken as a report because {len(table_values)} "
+                "values of its national tables were read; the body is not named",
+            )
+        )
+    prose, prose_warnings = narrative.extract(norm)
+    warnings.extend(prose_warnings)
+    warnings.extend(table_warnings)
     values, merge_warnings = _merge(prose, table_values, info.format)
     warnings.extend(merge_warnings)
     return Draft(

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from app.parsing import parse, tables
+import pytest
+
+from app.parsing import NotAReport, parse, tables
 from app.parsing.draft import DraftValue
 
 
@@ -21,6 +23,37 @@ def by_metric(values: list[DraftValue]) -> dict[str, DraftValue]:
 
 def shown(value: DraftValue) -> Decimal | str:
     return value.value if value.state == "reported" and value.value is not None else value.state
+
+
+# --- A: pages whose title stayed in the site's header ------------------------------------------
+
+UNTITLED_2021 = """一、总体情况
+本报告依据《中华人民共和国政府信息公开条例》编制,所列数据的统计期限为2023年1月1日至2023年12月31日。
+二、主动公开政府信息情况
+第二十条第(一)项 |
+信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |
+规章 | 0 | 0 | 0 |
+行政规范性文件 | 2 | 0 | 9 |
+第二十条第(五)项 |
+信息内容 | 本年处理决定数量 |
+行政许可 | 12 |
+"""
+
+
+def test_an_untitled_page_whose_national_table_is_read_is_a_report() -> None:
+    draft = parse(UNTITLED_2021)
+    got = by_metric(draft.values)
+    assert (draft.title, draft.body_name, draft.year, draft.format) == (None, None, 2023, "2021")
+    assert shown(got["proactive.normative_docs.in_force"]) == Decimal(9)
+    assert shown(got["proactive.licensing.decisions"]) == Decimal(12)
+    assert {"untitled_report", "year_guessed"} <= {w.code for w in draft.warnings}
+
+
+def test_an_untitled_page_with_the_table_markers_but_no_readable_row_is_refused() -> None:
+    # The marker puts the text on the table path, but nothing is read from it.
+    text = UNTITLED_2021.split("规章")[0]
+    with pytest.raises(NotAReport):
+        parse(text)
 
 
 # --- B: traditional characters ----------------------------------------------------------------
