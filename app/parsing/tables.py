@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cached_property, lru_cache
 from itertools import pairwise
@@ -77,6 +77,15 @@ _REQUEST_LABELS: tuple[tuple[str, str], ...] = (
 )
 
 _REQUEST_PATTERNS = tuple((key, re.compile(p)) for key, p in _REQUEST_LABELS)
+
+# Table 3's column headers, and the note on the arithmetic printed in its corner cell.
+_APPLICANT_HEADER = re.compile(
+    r"\(本列数据的勾稽关系为[^)]*\)|申请人情况|自然人|法人或其他组织|商业企业|科研机构"
+    r"|社会公益组织|法律服务机构|其他|总计|合计"
+)
+_APPLICANT_WORDS = re.compile(
+    r"申请人情况|自然人|法人或其他组织|商业企业|科研机构|公益组织|法律服务"
+)
 
 # Table 2: row labels (the whole label, spaces and numbering removed) and column headers.
 _PROACTIVE_ROWS: dict[str, str] = {
@@ -356,6 +365,20 @@ def _request_key(label: str) -> str | None:
     return None
 
 
+def _is_column_header(label: str) -> bool:
+    """A line of table 3's column headers ("自然人 法人或其他组织 总计").
+
+    A header alone on its line ends in 总计 like the （七）总计 row, so it is told apart by
+    the applicant words; a lone "总计" or "其他" may be a torn row label and is no header.
+    """
+    return bool(_APPLICANT_WORDS.search(label)) and not _APPLICANT_HEADER.sub("", label)
+
+
+def _blank_values(row: Row) -> bool:
+    """The row's value cells are all empty: a header's colspan padding ("总计 | |||||")."""
+    return row.structured and all(not cell.text for cell in row.values)
+
+
 @dataclass
 class _NumericRow:
     row: Row
@@ -412,6 +435,11 @@ def _numeric_rows(rows: Sequence[Row], width: int) -> tuple[list[_NumericRow], l
     for row in rows:
         if not row.labels and not row.values:
             continue
+        if row.labels and _blank_values(row):
+            if _is_column_header(row.label):
+                continue
+            if _request_key(row.label) is None:
+                row = replace(row, values=())  # a label line with padding, not a row of values
         if row.values and not row.labels:
             cells = _width_cells(row, width)
             if cells is not None and not run:
@@ -623,12 +651,14 @@ def _review(text: str, rows: Sequence[Row]) -> tuple[list[DraftValue], list[Warn
 
 def _header_columns(row: Row) -> list[str | None] | None:
     """A header row's column names by cell position, or None when the row is no header."""
-    if row.values or not row.labels or len(row.label) > 200:
+    if (row.values and not _blank_values(row)) or not row.labels or len(row.label) > 200:
         return None
     names: list[str | None] = []
     for cell in row.labels:
         label = _norm(cell.text)
         names.append(next((n for n, p in _HEADER_PATTERNS if p.search(label)), None))
+    # Empty padding cells ("处理决定数量 | ||") keep their grid positions, unnamed.
+    names += [None] * len(row.values)
     return names if any(names) else None
 
 

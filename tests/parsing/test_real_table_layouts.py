@@ -15,6 +15,7 @@ import pytest
 
 from app.parsing import NotAReport, parse, tables
 from app.parsing.draft import DraftValue
+from tests.parsing.test_tables import ROWS_2021
 
 
 def by_metric(values: list[DraftValue]) -> dict[str, DraftValue]:
@@ -103,3 +104,46 @@ def test_a_short_sentence_naming_review_and_litigation_is_not_the_table_4_headin
     text = "一、总体情况\n全年未发生行政复议和行政诉讼。\n信息内容 本年处理决定数量\n行政许可 6"
     got = by_metric(tables.extract(text, "2021")[0])
     assert shown(got["proactive.licensing.decisions"]) == Decimal(6)
+
+
+# --- D: header lines padded with empty pipe cells -----------------------------------------------
+
+PADDED_HEADER = [
+    "三、收到和处理政府信息公开申请情况",
+    "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和) | 申请人情况 | ||||||||",
+    "自然人 | 法人或其他组织 | 总计 | |||||||",
+    "商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | |||||",
+]
+
+
+def pipe_rows(rows: list[tuple[str, str, list[int]]], end: str = " | ||") -> list[str]:
+    return [f"{label} | " + " | ".join(str(c) for c in cells) + end for _, label, cells in rows]
+
+
+def test_header_lines_padded_with_empty_cells_are_no_rows_of_values() -> None:
+    # "总计 | |||||||" ended like the （七）总计 row: two rows labelled total_handled.
+    text = "\n".join(
+        [*PADDED_HEADER, *pipe_rows(ROWS_2021), "四、政府信息公开行政复议、行政诉讼情况"]
+    )
+    values, warnings = tables.extract(text, "2021")
+    got = by_metric(values)
+    assert warnings == []
+    assert len(got) == 25 * 7
+    assert shown(got["requests.total_handled.total"]) == Decimal(131)
+    assert shown(got["requests.new.commercial"]) == Decimal(8)
+
+
+def test_table_2_header_padded_with_empty_cells_is_still_the_header() -> None:
+    # The header's unit is what makes 35 an amount in 万元.
+    text = "\n".join(
+        [
+            "第二十条第(九)项 | | |",
+            "信息内容 | 采购项目数量 | 采购总金额(万元) | ||",
+            "政府集中采购 | 2 | 35 | ||",
+        ]
+    )
+    values, warnings = tables.extract(text, "2019")
+    got = by_metric(values)
+    assert warnings == []
+    assert shown(got["proactive.procurement.projects"]) == Decimal(2)
+    assert shown(got["proactive.procurement.amount"]) == Decimal(350000)
