@@ -92,6 +92,8 @@ _PROACTIVE_ROWS: dict[str, str] = {
     "规章": "rules",
     "规范性文件": "normative_docs",
     "行政规范性文件": "normative_docs",
+    # Mirror sites turn 文件 into 檔案 (Taiwan usage); no character map undoes that.
+    "规范性档案": "normative_docs",
     "行政许可": "licensing",
     "其他对外管理服务事项": "other_services",
     "其他对外管理服务": "other_services",
@@ -140,6 +142,7 @@ _NUMBER = re.compile(
     r"(?P<unit>万元|元|万|件|项|个|条|次|人次|人)?"
     r"(?:[(（][^()（）]*[)）])?"
 )
+_TRAILING_NOTE = re.compile(r"\([^()]*\)$")  # on NFKC text: （…） is (…)
 _NOT_APPLICABLE = re.compile(r"[\-—–/\\]{1,3}|不适用")
 _WHITESPACE = re.compile(r"\s+")
 _ZERO_WORDS = frozenset({"无", "零"})
@@ -359,10 +362,23 @@ def _table_bounds(rows: Sequence[Row]) -> tuple[int, int]:
 
 @lru_cache(maxsize=4096)
 def _request_key(label: str) -> str | None:
-    for key, pattern in _REQUEST_PATTERNS:
-        if pattern.search(label):
-            return key
+    # The label without its notes first: a note may name another row's words.
+    for text in dict.fromkeys((_without_notes(label), label)):
+        for key, pattern in _REQUEST_PATTERNS:
+            if pattern.search(text):
+                return key
     return None
+
+
+def _without_notes(label: str) -> str:
+    """The label without the bracketed notes at its end.
+
+    Provincial templates annotate row labels: "规章(设区的市、自治州人民政府应提供相关数据)",
+    "其他对外管理服务事项(指行政许可证以外的政务服务事项,含…)".
+    """
+    while (stripped := _TRAILING_NOTE.sub("", label)) and stripped != label:
+        label = stripped
+    return label
 
 
 def _is_column_header(label: str) -> bool:
@@ -668,8 +684,9 @@ def _proactive_row(row: Row) -> str | None:
         return None
     for label in (row.label, _norm(row.labels[-1].text)):
         label = re.sub(r"^[\d一二三四五六七八九十]+[.、]|[:：]$", "", label)
-        if label in _PROACTIVE_ROWS:
-            return _PROACTIVE_ROWS[label]
+        for text in (label, _without_notes(label)):
+            if text in _PROACTIVE_ROWS:
+                return _PROACTIVE_ROWS[text]
     return None
 
 

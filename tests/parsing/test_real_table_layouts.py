@@ -147,3 +147,79 @@ def test_table_2_header_padded_with_empty_cells_is_still_the_header() -> None:
     assert warnings == []
     assert shown(got["proactive.procurement.projects"]) == Decimal(2)
     assert shown(got["proactive.procurement.amount"]) == Decimal(350000)
+
+
+# --- E: row labels carrying the template's notes ------------------------------------------------
+
+
+def test_table_2_labels_with_the_templates_bracketed_notes() -> None:
+    # One cell per paragraph, as a provincial template prints it (notes reworded here).
+    cells = [
+        "第二十条第(一)项",
+        "信息内容",
+        "本年新",
+        "制作数量",
+        "本年新",
+        "公开数量",
+        "对外公开总数量",
+        "规章(仅设区的市级人民政府填写本行)",
+        "1",
+        "1",
+        "6",
+        "规范性文件(以机关名义印发、对不特定对象具有普遍约束力的公文)",
+        "7",
+        "5",
+        "88",
+        "其他主动公开文件(本机关其他公开文件,不属于上两行的)",
+        "40",
+        "40",
+        "300",
+        "第二十条第(五)项",
+        "信息内容",
+        "上一年项目数量",
+        "本年增/减",
+        "处理决定数量",
+        "其他对外管理服务事项(指行政许可以外的服务事项,如行政确认、行政给付)",
+        "25",
+        "+3",
+        "410",
+    ]
+    values, warnings = tables.extract("\n\n".join(cells), "2019")
+    got = by_metric(values)
+    assert warnings == []
+    assert [shown(got[f"proactive.rules.{c}"]) for c in ("issued", "published_total")] == [1, 6]
+    assert shown(got["proactive.normative_docs.published_total"]) == Decimal(88)
+    assert [
+        shown(got[f"proactive.other_services.{c}"])
+        for c in ("items_prev_year", "items_change", "decisions")
+    ] == [25, 3, 410]
+    # The row of other proactively published documents has no metric: nothing from it.
+    assert not [v for v in values if v.value in (Decimal(40), Decimal(300))]
+
+
+def test_a_mirror_sites_档案_for_文件_is_still_the_normative_documents_row() -> None:
+    text = "\n".join(
+        [
+            "某局2020年政府信息公開工作年度報告",
+            "主動公開 依申請 行政復議 收費",
+            "信息內容 | 本年新制作數量 | 本年新公開數量 | 對外公開總數量",
+            "規範性檔案(行政機關發布的規範性公文) | 3 | 3 | 21",
+        ]
+    )
+    got = by_metric(parse(text).values)
+    assert shown(got["proactive.normative_docs.published_total"]) == Decimal(21)
+
+
+def test_a_note_naming_another_rows_words_does_not_move_a_table_3_row() -> None:
+    # 2019's single （六）其他处理 row, with a note that names 不补正 (a 2021 row): read
+    # whole, the label gave a 2021 key and the table was refused as the wrong format. The
+    # row is the sum of the three 2021 rows, so the table still adds up.
+    other = ("other", "（六）其他处理（含申请人逾期不补正等情形）", [3, 0, 0, 0, 0, 1, 4])
+    rows = [r for r in ROWS_2021 if not r[0].startswith("other.")]
+    rows.insert(-2, other)
+    text = "\n".join(["三、收到和处理政府信息公开申请情况", *pipe_rows(rows, end="")])
+    values, warnings = tables.extract(text, "2019")
+    got = by_metric(values)
+    assert warnings == []
+    assert [shown(got[f"requests.other.{c}"]) for c in ("natural_person", "total")] == [3, 4]
+    assert shown(got["requests.total_handled.total"]) == Decimal(131)
