@@ -782,6 +782,8 @@ def _money(parsed: Parsed, header: str, fmt: str, key: str) -> Parsed | None:
     """An amount in 元: 万元 cells and columns are multiplied by 10,000."""
     if parsed.value is None:
         return parsed
+    if parsed.value == 0:  # zero is zero in 元 and in 万元
+        return Parsed("reported", Decimal(0), "元")
     unit = parsed.unit
     if unit not in ("元", "万元", "万"):
         if "万元" in header:

@@ -223,3 +223,18 @@ def test_a_note_naming_another_rows_words_does_not_move_a_table_3_row() -> None:
     assert warnings == []
     assert [shown(got[f"requests.other.{c}"]) for c in ("natural_person", "total")] == [3, 4]
     assert shown(got["requests.total_handled.total"]) == Decimal(131)
+
+
+# --- G: a zero amount without a unit -------------------------------------------------------------
+
+
+def test_a_zero_procurement_amount_needs_no_unit() -> None:
+    text = "信息内容 | 采购项目数量 | 采购总金额 | |\n政府集中采购 | 0 | 0 | |"
+    values, warnings = tables.extract(text, "2019")
+    got = by_metric(values)
+    assert warnings == []
+    assert [shown(got[f"proactive.procurement.{c}"]) for c in ("projects", "amount")] == [0, 0]
+    # Any other number still needs its unit.
+    values, warnings = tables.extract(text.replace("| 0 | 0 |", "| 1 | 0.5 |"), "2019")
+    assert "proactive.procurement.amount" not in by_metric(values)
+    assert [w.code for w in warnings] == ["ambiguous_unit"]
