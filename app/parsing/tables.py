@@ -147,6 +147,7 @@ _NOT_APPLICABLE = re.compile(r"[\-—–/\\]{1,3}|不适用")
 _WHITESPACE = re.compile(r"\s+")
 _ZERO_WORDS = frozenset({"无", "零"})
 _PAGE_NUMBER = re.compile(r"[\-—–]\s*\d{1,3}\s*[\-—–]|第\s*\d+\s*页(共\s*\d+\s*页)?|\d+\s*/\s*\d+")
+_PIPES_ONLY = re.compile(r"\|[\s|]*")
 _PIPE_RULE = re.compile(r"\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?")
 _TABLE3_HEADING = re.compile(r"收到和处理政府信息公开申请情况|表三")
 _TABLE4_HEADING = re.compile(r"行政复议.{0,3}行政诉讼|表四")
@@ -224,14 +225,43 @@ def split_rows(text: str) -> list[Row]:
     """Every line of the text as a row of label cells and value cells."""
     rows: list[Row] = []
     offset = 0
-    for index, line in enumerate(text.split("\n")):
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
         rows.append(_split_line(index, line, offset))
         offset += len(line) + 1
-    return rows
+    return _join_cell_lines(lines, rows)
+
+
+def _join_cell_lines(lines: Sequence[str], rows: Sequence[Row]) -> list[Row]:
+    """Rows printed one cell per line, each cell closed by a pipe, as one row each.
+
+    Some pages flatten a table to "行政许可 |" / "0 |" / "||": a label line closed by a
+    pipe, then its cells one per line, a lone "|" for an empty cell, and a line of pipes
+    alone for the padding of a spanned cell, which ends the row. The cells after such a
+    label line join it (delimited, so empty cells keep their places). Lone "|" lines
+    anywhere else separate cells and hold none.
+    """
+    out: list[Row] = []
+    current: Row | None = None  # a label line closed by a pipe, taking the cells below it
+    for line, row in zip(lines, rows, strict=True):
+        stripped = line.strip()
+        if current is not None and (stripped == "|" or (row.values and not row.labels)):
+            pipe = row.start + line.index("|") if stripped == "|" else row.start
+            cells = row.values or (Cell("", pipe, pipe),)
+            current = replace(current, values=current.values + cells, end=row.end, structured=True)
+            out[-1] = current
+            continue
+        closed = stripped.endswith("|") and stripped.count("|") == 1
+        current = row if closed and row.labels and not row.values else None
+        out.append(row)
+    return out
 
 
 def _split_line(index: int, line: str, offset: int) -> Row:
     stripped = line.strip()
+    if _PIPES_ONLY.fullmatch(stripped):
+        # A spanned cell's padding ("||", "|||||"): no cells of its own.
+        return Row(index, offset, offset + len(line), (), (), True)
     if "\t" in line:
         cells, structured = _delimited(line, offset, "\t"), True
     elif stripped.count("|") >= 2 and not _PIPE_RULE.fullmatch(stripped):

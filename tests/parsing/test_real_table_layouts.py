@@ -238,3 +238,96 @@ def test_a_zero_procurement_amount_needs_no_unit() -> None:
     values, warnings = tables.extract(text.replace("| 0 | 0 |", "| 1 | 0.5 |"), "2019")
     assert "proactive.procurement.amount" not in by_metric(values)
     assert [w.code for w in warnings] == ["ambiguous_unit"]
+
+
+# --- F: one cell per line, closed by "|", with "|" and "||" lines --------------------------------
+
+
+def cell_lines(label: str, cells: list[int | str], padding: str = "||") -> list[str]:
+    """A row one cell per line: "label |", "n |", a lone "|" for an empty cell, padding."""
+    return [f"{label} |", *(f"{c} |" if c != "" else "|" for c in cells), padding]
+
+
+def test_one_cell_per_line_with_padding_lines_in_table_2() -> None:
+    lines = [
+        "第二十条第(一)项 |",
+        "|||",
+        "信息内容 |",
+        "本年制发件数 |",
+        "本年废止件数 |",
+        "现行有效件数 |",
+        "规章 |",
+        "/ |",
+        "/ |",
+        "/ |",
+        "行政规范性文件 |",
+        "3 |",
+        "|",
+        "14 |",
+        "第二十条第(五)项 |",
+        "|||",
+        "信息内容 |",
+        "本年处理决定数量 |",
+        "||",
+        *cell_lines("行政许可", [27]),
+        *cell_lines("行政处罚", [5]),
+        "信息内容 |",
+        "本年收费金额(单位:万元) |",
+        "||",
+        "行政事业性收费 |",
+        "0",  # the last cell of a table is not always closed
+    ]
+    values, warnings = tables.extract("\n".join(lines), "2021")
+    got = by_metric(values)
+    assert warnings == []
+    assert shown(got["proactive.rules.in_force"]) == "not_applicable"
+    assert [
+        shown(got[f"proactive.normative_docs.{c}"]) for c in ("issued", "repealed", "in_force")
+    ] == [3, "not_reported", 14]
+    assert shown(got["proactive.licensing.decisions"]) == Decimal(27)
+    assert shown(got["proactive.penalties.decisions"]) == Decimal(5)
+    assert shown(got["proactive.admin_fees.amount"]) == Decimal(0)
+
+
+def test_one_cell_per_line_table_3_keeps_empty_cells_in_their_columns() -> None:
+    lines = [
+        "三、收到和处理政府信息公开申请情况",
+        "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和) |",
+        "申请人情况 |",
+        "||||||||",
+        "自然人 |",
+        "法人或其他组织 |",
+        "总计 |",
+        "|||||||",
+    ]
+    for key, label, cells in ROWS_2021:
+        if key == "granted":
+            lines.append("三、本年度办理结果 |")
+        # The page prints zeros as empty cells.
+        lines += cell_lines(label, [c or "" for c in cells])
+    lines.append("四、政府信息公开行政复议、行政诉讼情况")
+    values, warnings = tables.extract("\n".join(lines), "2021")
+    got = by_metric(values)
+    assert warnings == []
+    # new is 120 8 1 0 2 1 132: the empty social_org cell keeps legal_service in place.
+    assert [
+        shown(got[f"requests.new.{c}"]) for c in ("research", "social_org", "legal_service")
+    ] == [
+        1,
+        "not_reported",
+        2,
+    ]
+    assert shown(got["requests.new.total"]) == Decimal(132)
+    assert shown(got["requests.carried_out.commercial"]) == Decimal(2)
+    evidence = got["requests.new.total"].evidence
+    assert evidence is not None and evidence.snippet == "132"
+
+
+def test_lone_pipe_lines_between_bare_cells_hold_no_cell() -> None:
+    lines = ["信息内容", "|", "本年新制作数量", "|", "本年新公开数量", "|", "对外公开总数量", "|"]
+    lines += ["规范性文件", "|", "12", "|", "9", "|", "40", "|"]
+    got = by_metric(tables.extract("\n".join(lines), "2019")[0])
+    assert [
+        shown(got[f"proactive.normative_docs.{c}"])
+        for c in ("issued", "published", "published_total")
+    ] == [12, 9, 40]
