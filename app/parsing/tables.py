@@ -370,10 +370,15 @@ def _table_bounds(rows: Sequence[Row]) -> tuple[int, int]:
         t3 = before[-1]
     elif first is not None:
         t3 = first
-    else:  # no table 3: table 4 may still be there
+    else:  # no table 3, or only its end (a page that begins inside it): table 4 may follow
         t4_only = _find_heading(rows, _TABLE4_HEADING, 0, len(rows))
-        t3 = len(rows) if t4_only is None else t4_only
-        return t3, t3
+        end = len(rows) if t4_only is None else t4_only
+        width = len(APPLICANT_COLUMNS)
+        full = [i for i in short if i < end and len(rows[i].values) >= width]
+        tail = [i for i in full if _request_key(rows[i].label) is not None]
+        if not tail:
+            return end, end
+        t3 = tail[0]
     outs = [i for i in short if i > t3 and _request_key(rows[i].label) == "carried_out"]
     last = outs[0] if outs else t3
     t4 = _find_heading(rows, _TABLE4_HEADING, last + 1, len(rows))
@@ -538,7 +543,7 @@ def _requests(text: str, rows: Sequence[Row], fmt: str) -> tuple[list[DraftValue
     for item in sorted(numeric, key=lambda n: n.soft):
         if item.key is not None and item.key not in expected:
             if not item.soft:
-                return [], [_warn("table_format", f"row {item.key!r} is not in the {fmt} format")]
+                return _refused(fmt, "table_format", f"row {item.key!r} is not in the {fmt} format")
             item.key, item.soft = None, False
         if item.key is None:
             continue
@@ -549,20 +554,15 @@ def _requests(text: str, rows: Sequence[Row], fmt: str) -> tuple[list[DraftValue
         elif item.soft:
             item.key, item.soft = None, False
         else:
-            return [], [_warn("table_ambiguous", f"two different rows labelled {item.key}")]
+            return _refused(fmt, "table_ambiguous", f"two different rows labelled {item.key}")
     unlabeled = [item for item in numeric if item.key is None]
     numeric = [item for item in numeric if item.key != ""]
     missing = [key for key in expected if key not in by_key]
     if len(unlabeled) < len(missing) or (broken and len(unlabeled) <= len(missing)):
-        names = ", ".join(missing[len(unlabeled) :] or broken)
-        return [], [_warn("truncated_table", f"table 3 is incomplete: no usable row for {names}")]
+        return _complete_rows(text, by_key, fmt, len(unlabeled))
     if len(unlabeled) > len(missing):
-        return [], [
-            _warn(
-                "table_ambiguous",
-                f"table 3 has {len(unlabeled)} rows without a label for {len(missing)} places",
-            )
-        ]
+        places = f"{len(unlabeled)} rows without a label for {len(missing)} places"
+        return _refused(fmt, "table_ambiguous", f"table 3 has {places}")
     labeled_order = [n.key for n in numeric if n.key is not None and by_key.get(n.key) is n]
     for item, key in zip(unlabeled, missing, strict=True):
         by_key[key] = item
@@ -573,7 +573,7 @@ def _requests(text: str, rows: Sequence[Row], fmt: str) -> tuple[list[DraftValue
     if (
         in_order and not _ordered([placed[id(n)] for n in numeric if id(n) in placed], expected)
     ) or (not in_order and len(unlabeled) > 1):
-        return [], [_warn("table_ambiguous", "cannot tell where table 3 rows without a label go")]
+        return _refused(fmt, "table_ambiguous", "cannot tell where table 3 rows without a label go")
     positional = bool(unlabeled) or any(n.soft or not n.row.structured for n in by_key.values())
     grid = {
         key: [parse_value(c.text) or Parsed("not_reported") for c in item.cells]
@@ -582,13 +582,66 @@ def _requests(text: str, rows: Sequence[Row], fmt: str) -> tuple[list[DraftValue
     failures, checked = _check_requests(grid, fmt)
     if positional and (failures or checked < _MIN_CHECKS):
         detail = "; ".join(failures[:3]) or "too few equations to check"
-        return [], [_warn("table_arithmetic", f"table 3 rows placed by position fail: {detail}")]
+        return _refused(fmt, "table_arithmetic", f"table 3 rows placed by position fail: {detail}")
     values: list[DraftValue] = []
     for key in expected:
         item = by_key[key]
         for column, cell, parsed in zip(APPLICANT_COLUMNS, item.cells, grid[key], strict=True):
             values.append(_value(text, f"requests.{key}.{column}", parsed, cell, item.row))
     return values, []
+
+
+def _complete_rows(
+    text: str, by_key: dict[str, _NumericRow], fmt: str, unlabeled: int
+) -> tuple[list[DraftValue], list[Warning]]:
+    """The rows of a cut-off table 3 that stand on their own.
+
+    Without the whole table its arithmetic cannot place rows, so only rows that carry their
+    own label on their own line are kept, and only where the row adds up by itself (its
+    总计 is printed and equals the sum of the six applicant columns): a row cut short or
+    misread rarely does. The last line of a text that stops inside the table may itself
+    be cut, so it is not kept either.
+    """
+    values: list[DraftValue] = []
+    kept: list[str] = []
+    for key in REQUEST_ROWS[fmt]:
+        item = by_key.get(key)
+        if item is None or item.soft or not text[item.row.end :].strip():
+            continue
+        grid = [parse_value(c.text) or Parsed("not_reported") for c in item.cells]
+        total, parts = grid[-1], grid[:-1]
+        if total.value is None or total.value != sum((p.value or 0 for p in parts), Decimal(0)):
+            continue
+        kept.append(key)
+        for column, cell, parsed in zip(APPLICANT_COLUMNS, item.cells, grid, strict=True):
+            values.append(_value(text, f"requests.{key}.{column}", parsed, cell, item.row))
+    left = [key for key in REQUEST_ROWS[fmt] if key not in kept]
+    message = "table 3 is incomplete: "
+    if kept:
+        message += f"kept {len(kept)} rows that add up by themselves ({', '.join(kept)}); "
+    message += f"no usable row for {', '.join(left)}"
+    if unlabeled:
+        message += f"; {unlabeled} rows without a label left out"
+    return values, [_unread(fmt, "truncated_table", message, kept)]
+
+
+def _refused(fmt: str, code: str, message: str) -> tuple[list[DraftValue], list[Warning]]:
+    return [], [_unread(fmt, code, message)]
+
+
+def _unread(fmt: str, code: str, message: str, kept: Sequence[str] = ()) -> Warning:
+    """A warning naming the table-3 metrics the table prints but that were not read.
+
+    Naming them keeps a number from the prose from standing in for an unread cell unremarked
+    (see `parse`).
+    """
+    unread = tuple(
+        f"requests.{row}.{column}"
+        for row in REQUEST_ROWS[fmt]
+        if row not in kept
+        for column in APPLICANT_COLUMNS
+    )
+    return Warning(code, message, metrics=unread)
 
 
 def _ordered(keys: Sequence[str], expected: Sequence[str]) -> bool:

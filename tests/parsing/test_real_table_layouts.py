@@ -331,3 +331,60 @@ def test_lone_pipe_lines_between_bare_cells_hold_no_cell() -> None:
         shown(got[f"proactive.normative_docs.{c}"])
         for c in ("issued", "published", "published_total")
     ] == [12, 9, 40]
+
+
+# --- C: a table 3 cut off --------------------------------------------------------------------
+
+
+def test_a_cut_table_keeps_only_rows_that_are_labelled_whole_and_add_up() -> None:
+    lines = [
+        *PADDED_HEADER,
+        *pipe_rows(ROWS_2021[:3]),
+        # An OCR slip: the row no longer adds up (10 + 1 ≠ 17), so it is not trusted.
+        "（二）部分公开 | 10 | 1 | 0 | 0 | 0 | 0 | 17 | ||",
+        # Numbers under a label line of their own: placed by the line before, not kept.
+        "（三）不予公开 | 1.属于国家秘密 |",
+        "1 0 0 0 0 0 1",
+        "2.其他法律行政法规禁止公开 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | ||",
+        # Cut mid-row: six cells.
+        "3.危及“三安全一稳定” | 0 | 0 | 0 | 0 | 0 | 0 |",
+        "（本页以下内容缺失）",
+    ]
+    values, warnings = tables.extract("\n".join(lines), "2021")
+    got = by_metric(values)
+    assert sorted({m.rsplit(".", 1)[0] for m in got}) == [
+        "requests.carried_in",
+        "requests.denied.law_forbidden",
+        "requests.granted",
+        "requests.new",
+    ]
+    assert shown(got["requests.granted.total"]) == Decimal(55)
+    assert [w.code for w in warnings] == ["truncated_table"]
+    assert "requests.partial.total" in warnings[0].metrics
+    assert "requests.granted.total" not in warnings[0].metrics
+
+
+def test_the_last_line_of_a_text_that_stops_inside_table_3_is_not_kept() -> None:
+    # "| 0 | 1" may be "| 0 | 12" cut short; 0 + 1 = 1 would not show it.
+    text = "\n".join(
+        [*PADDED_HEADER, *pipe_rows(ROWS_2021[:2]), "（一）予以公开 | 0 | 0 | 0 | 1 | 0 | 0 | 1"]
+    )
+    got = by_metric(tables.extract(text, "2021")[0])
+    assert shown(got["requests.carried_in.total"]) == Decimal(7)
+    assert "requests.granted.total" not in got
+
+
+def test_a_page_that_begins_with_the_last_row_of_table_3() -> None:
+    text = "\n".join(
+        [
+            "四、结转下年度继续办理 2 1 0 0 0 0 3",
+            "四、政府信息公开行政复议、行政诉讼情况",
+            "0 0 0 0 0 1 0 0 0 1 0 0 0 0 0",
+            "五、存在的主要问题及改进情况",
+        ]
+    )
+    values, warnings = tables.extract(text, "2019")
+    got = by_metric(values)
+    assert [shown(got[f"requests.carried_out.{c}"]) for c in ("natural_person", "total")] == [2, 3]
+    assert shown(got["litigation_direct.total"]) == Decimal(1)
+    assert [w.code for w in warnings] == ["truncated_table"]
