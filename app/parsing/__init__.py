@@ -87,7 +87,8 @@ def parse(source: str, media_type: str = "text/plain") -> Draft:
     prose, prose_warnings = narrative.extract(norm)
     warnings.extend(prose_warnings)
     warnings.extend(table_warnings)
-    values, merge_warnings = _merge(prose, table_values, info.format)
+    unread = {metric for warning in table_warnings for metric in warning.metrics}
+    values, merge_warnings = _merge(prose, table_values, info.format, unread)
     warnings.extend(merge_warnings)
     return Draft(
         body_name=info.body_name,
@@ -118,9 +119,18 @@ def _table_text(norm: Normalized) -> str:
 
 
 def _merge(
-    prose: list[DraftValue], table: list[DraftValue], report_format: str | None
+    prose: list[DraftValue],
+    table: list[DraftValue],
+    report_format: str | None,
+    unread: set[str],
 ) -> tuple[list[DraftValue], list[Warning]]:
-    """Table values win; prose fills the rest, each value only where its format stores it."""
+    """Table values win; prose fills the rest, each value only where its format stores it.
+
+    A metric the text's table prints but that could not be read (`unread`, named by the
+    table's warning) is not filled from the prose: the two disagree often enough (a prose
+    2 against the table's 3) that the table's number cannot be assumed. It is left out
+    with a warning that gives the prose number.
+    """
     metrics = catalog.metrics()
     warnings: list[Warning] = []
     by_metric = {value.metric: value for value in table}
@@ -143,6 +153,17 @@ def _merge(
             continue
         metric = metrics.get(value.metric)
         if metric is None or (report_format and not metric.is_stored_in(report_format)):
+            continue
+        if value.metric in unread:
+            warnings.append(
+                Warning(
+                    "text_vs_unread_table",
+                    f"the text states {value.value} for {value.metric}, which the table "
+                    "prints but could not be read: left out",
+                    metrics=(value.metric,),
+                    evidence=value.evidence,
+                )
+            )
             continue
         values.append(value)
     return values, warnings

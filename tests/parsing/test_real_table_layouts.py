@@ -388,3 +388,45 @@ def test_a_page_that_begins_with_the_last_row_of_table_3() -> None:
     assert [shown(got[f"requests.carried_out.{c}"]) for c in ("natural_person", "total")] == [2, 3]
     assert shown(got["litigation_direct.total"]) == Decimal(1)
     assert [w.code for w in warnings] == ["truncated_table"]
+
+
+# --- prose and table 3 -------------------------------------------------------------------------
+
+PROSE_AND_TABLE = """某县档案馆2023年政府信息公开工作年度报告
+一、总体情况
+本年度共收到政府信息公开申请5件,均按时答复。未发生行政复议、行政诉讼,未收费。
+三、收到和处理政府信息公开申请情况
+{rows}
+四、政府信息公开行政复议、行政诉讼情况
+五、存在的主要问题及改进情况
+无。
+"""
+
+
+def test_prose_disagreeing_with_a_kept_row_of_a_cut_table_is_warned_and_the_table_wins() -> None:
+    rows = "\n".join(
+        [*PADDED_HEADER[1:], "一、本年新收政府信息公开申请数量 | 6 | 0 | 0 | 0 | 0 | 0 | 6 |"]
+    )
+    draft = parse(PROSE_AND_TABLE.format(rows=rows))
+    got = by_metric(draft.values)
+    assert shown(got["requests.new.total"]) == Decimal(6)
+    assert "text_vs_table" in [w.code for w in draft.warnings]
+
+
+def test_prose_does_not_stand_in_for_a_table_3_that_could_not_be_read() -> None:
+    # Two different rows labelled 一、本年新收…: the table is refused whole, and the prose's
+    # 5 is not taken for requests.new.total without the table to check it.
+    rows = "\n".join(
+        [
+            "一、本年新收政府信息公开申请数量 | 6 | 0 | 0 | 0 | 0 | 0 | 6 |",
+            "一、本年新收政府信息公开申请数量 | 5 | 0 | 0 | 0 | 0 | 0 | 5 |",
+        ]
+    )
+    draft = parse(PROSE_AND_TABLE.format(rows=rows))
+    assert not [v for v in draft.values if v.metric.startswith("requests.")]
+    warning = next(w for w in draft.warnings if w.code == "text_vs_unread_table")
+    assert warning.metrics == ("requests.new.total",)
+    assert warning.evidence is not None and "5件" in warning.evidence.snippet
+    # Without a table 3 in the text the prose number stands.
+    draft = parse(PROSE_AND_TABLE.format(rows="本年度未收到依申请公开事项以外的其他申请。"))
+    assert shown(by_metric(draft.values)["requests.new.total"]) == Decimal(5)
