@@ -534,6 +534,9 @@ def _requests(text: str, rows: Sequence[Row], fmt: str) -> tuple[list[DraftValue
     width = len(APPLICANT_COLUMNS)
     numeric, broken = _numeric_rows(rows, width)
     if not numeric and not broken:
+        if any(_is_column_header(row.label) for row in rows):
+            # The table's header is printed (the text stops there, or its rows are an image).
+            return _refused(fmt, "truncated_table", "table 3 has its header but no row")
         return [], []
     if fmt == "2021":  # a printed subtotal of （六）其他处理 is derived in this format
         numeric = [n for n in numeric if n.key != "other"]

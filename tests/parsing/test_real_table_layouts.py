@@ -395,6 +395,10 @@ def test_a_page_that_begins_with_the_last_row_of_table_3() -> None:
 PROSE_AND_TABLE = """某县档案馆2023年政府信息公开工作年度报告
 一、总体情况
 本年度共收到政府信息公开申请5件,均按时答复。未发生行政复议、行政诉讼,未收费。
+二、主动公开政府信息情况
+第二十条第(一)项
+信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数
+规章 | 0 | 0 | 0
 三、收到和处理政府信息公开申请情况
 {rows}
 四、政府信息公开行政复议、行政诉讼情况
@@ -427,6 +431,10 @@ def test_prose_does_not_stand_in_for_a_table_3_that_could_not_be_read() -> None:
     warning = next(w for w in draft.warnings if w.code == "text_vs_unread_table")
     assert warning.metrics == ("requests.new.total",)
     assert warning.evidence is not None and "5件" in warning.evidence.snippet
+    # Only the table's header printed (the page stops there): the same.
+    draft = parse(PROSE_AND_TABLE.format(rows="\n".join(PADDED_HEADER[1:])))
+    assert "requests.new.total" not in by_metric(draft.values)
+    assert "text_vs_unread_table" in [w.code for w in draft.warnings]
     # Without a table 3 in the text the prose number stands.
     draft = parse(PROSE_AND_TABLE.format(rows="本年度未收到依申请公开事项以外的其他申请。"))
     assert shown(by_metric(draft.values)["requests.new.total"]) == Decimal(5)
