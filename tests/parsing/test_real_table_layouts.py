@@ -438,3 +438,9 @@ def test_prose_does_not_stand_in_for_a_table_3_that_could_not_be_read() -> None:
     # Without a table 3 in the text the prose number stands.
     draft = parse(PROSE_AND_TABLE.format(rows="本年度未收到依申请公开事项以外的其他申请。"))
     assert shown(by_metric(draft.values)["requests.new.total"]) == Decimal(5)
+
+
+def test_a_markdown_rule_cut_at_the_end_of_the_text_is_no_row_of_dashes() -> None:
+    # "|---|…|-" read as 15 cells of "---" gave a table 4 of not_applicable values.
+    text = "四、政府信息公开行政复议、行政诉讼情况\n| 结果维持 | 结果纠正 |\n" + "|---" * 14 + "|-"
+    assert tables.extract(text, "2019") == ([], [])
