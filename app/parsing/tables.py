@@ -183,6 +183,9 @@ class Row:
     labels: tuple[Cell, ...]
     values: tuple[Cell, ...]
     structured: bool  # cells were delimited (tab or pipe), so blank cells are real
+    # One cell per line: a blank cell right after the label is one of the row's cells,
+    # never the padding of a spanned label column.
+    cell_lines: bool = False
 
     @cached_property
     def label(self) -> str:
@@ -239,21 +242,29 @@ def _join_cell_lines(lines: Sequence[str], rows: Sequence[Row]) -> list[Row]:
     Some pages flatten a table to "行政许可 |" / "0 |" / "||": a label line closed by a
     pipe, then its cells one per line, a lone "|" for an empty cell, and a line of pipes
     alone for the padding of a spanned cell, which ends the row. The cells after such a
-    label line join it (delimited, so empty cells keep their places). Lone "|" lines
+    label line join it (delimited, so empty cells keep their places). Lone "|" lines after
+    a row's last value are left out: other pages print a spanned cell's padding that way
+    and drop empty cells, so there they would fill a dropped cell's place. Lone "|" lines
     anywhere else separate cells and hold none.
     """
     out: list[Row] = []
     current: Row | None = None  # a label line closed by a pipe, taking the cells below it
+    blanks: list[Cell] = []  # lone "|" cells, kept once a value follows them
     for line, row in zip(lines, rows, strict=True):
         stripped = line.strip()
-        if current is not None and (stripped == "|" or (row.values and not row.labels)):
-            pipe = row.start + line.index("|") if stripped == "|" else row.start
-            cells = row.values or (Cell("", pipe, pipe),)
-            current = replace(current, values=current.values + cells, end=row.end, structured=True)
+        if current is not None and stripped == "|":
+            pipe = row.start + line.index("|")
+            blanks.append(Cell("", pipe, pipe))
+            continue
+        if current is not None and row.values and not row.labels:
+            values = (*current.values, *blanks, *row.values)
+            current = replace(current, values=values, end=row.end, structured=True, cell_lines=True)
             out[-1] = current
+            blanks = []
             continue
         closed = stripped.endswith("|") and stripped.count("|") == 1
         current = row if closed and row.labels and not row.values else None
+        blanks = []
         out.append(row)
     return out
 
@@ -445,7 +456,7 @@ def _width_cells(row: Row, width: int) -> tuple[Cell, ...] | None:
     if row.structured:
         while len(cells) > width and not cells[-1].text:
             cells.pop()
-        while len(cells) > width and not cells[0].text:
+        while len(cells) > width and not cells[0].text and not row.cell_lines:
             cells.pop(0)
     return tuple(cells) if len(cells) == width else None
 

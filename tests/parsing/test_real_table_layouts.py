@@ -303,8 +303,8 @@ def test_one_cell_per_line_table_3_keeps_empty_cells_in_their_columns() -> None:
     for key, label, cells in ROWS_2021:
         if key == "granted":
             lines.append("三、本年度办理结果 |")
-        # The page prints zeros as empty cells.
-        lines += cell_lines(label, [c or "" for c in cells])
+        # The page prints zeros as empty cells, but for the 总计 column.
+        lines += cell_lines(label, [*(c or "" for c in cells[:-1]), cells[-1]])
     lines.append("四、政府信息公开行政复议、行政诉讼情况")
     values, warnings = tables.extract("\n".join(lines), "2021")
     got = by_metric(values)
@@ -321,6 +321,18 @@ def test_one_cell_per_line_table_3_keeps_empty_cells_in_their_columns() -> None:
     assert shown(got["requests.carried_out.commercial"]) == Decimal(2)
     evidence = got["requests.new.total"].evidence
     assert evidence is not None and evidence.snippet == "132"
+
+
+def test_lone_pipe_lines_after_a_rows_last_value_are_not_its_cells() -> None:
+    # Pages that print a spanned cell's padding as a lone "|" also drop empty cells: here
+    # one of 规章's three cells is missing, and the "|" must not take its place.
+    lines = ["信息内容 |", "本年新制作数量 |", "本年新公开数量 |", "对外公开总数量 |", "|"]
+    lines += ["规章 |", "3 |", "5 |", "|", "规范性文件 |", "2 |", "2 |", "9 |", "|"]
+    values, warnings = tables.extract("\n".join(lines), "2019")
+    got = by_metric(values)
+    assert not [m for m in got if m.startswith("proactive.rules.")]
+    assert [w.code for w in warnings] == ["truncated_table"]
+    assert shown(got["proactive.normative_docs.published_total"]) == Decimal(9)
 
 
 def test_lone_pipe_lines_between_bare_cells_hold_no_cell() -> None:
