@@ -726,6 +726,10 @@ def _review(text: str, rows: Sequence[Row]) -> tuple[list[DraftValue], list[Warn
             run += [(cell, row) for cell in _width_cells(row, size) or row.values]
             if len(run) >= size:
                 found = run
+                if len(run) == size and _more_numbers(rows, i + 1):
+                    # Lines of numbers beyond the table's 15 cells (a line printed twice):
+                    # which 15 are the table cannot be told.
+                    return [], [_warn("table_ambiguous", "table 4 has more than 15 numbers")]
                 break
             continue
         run = []
@@ -758,6 +762,12 @@ def _review(text: str, rows: Sequence[Row]) -> tuple[list[DraftValue], list[Warn
         metric = f"{REVIEW_BLOCKS[i // n]}.{REVIEW_OUTCOMES[i % n]}"
         values.append(_value(text, metric, value, cell, row))
     return values, []
+
+
+def _more_numbers(rows: Sequence[Row], start: int) -> bool:
+    """The next line with cells after `start` is a line of numbers only."""
+    following = next((row for row in rows[start:] if row.labels or row.values), None)
+    return following is not None and bool(following.values) and not following.labels
 
 
 # --- table 2 ------------------------------------------------------------------------------

@@ -456,3 +456,13 @@ def test_a_markdown_rule_cut_at_the_end_of_the_text_is_no_row_of_dashes() -> Non
     # "|---|…|-" read as 15 cells of "---" gave a table 4 of not_applicable values.
     text = "四、政府信息公开行政复议、行政诉讼情况\n| 结果维持 | 结果纠正 |\n" + "|---" * 14 + "|-"
     assert tables.extract(text, "2019") == ([], [])
+
+
+def test_table_4_lines_of_numbers_with_one_printed_twice_give_nothing() -> None:
+    lines = ["四、政府信息公开行政复议、行政诉讼情况", "4 0 1 0 5", "0 0 0 1 1", "2 1 0 0 3"]
+    got = by_metric(tables.extract("\n".join(lines), "2021")[0])
+    assert shown(got["litigation_after_review.total"]) == Decimal(3)
+    # Doubled, the first line makes three blocks that each add up, all in the wrong places.
+    values, warnings = tables.extract("\n".join([lines[0], lines[1], *lines[1:]]), "2021")
+    assert values == []
+    assert [w.code for w in warnings] == ["table_ambiguous"]
