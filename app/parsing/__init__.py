@@ -14,7 +14,7 @@ from decimal import Decimal
 from app import catalog
 from app.parsing import meta, narrative
 from app.parsing.draft import Draft, DraftValue, Warning
-from app.parsing.text import Normalized, normalize
+from app.parsing.text import normalize
 
 PARSER_VERSION = "1"
 
@@ -69,7 +69,7 @@ def parse(source: str, media_type: str = "text/plain") -> Draft:
     if info.format in ("2019", "2021") and info.has_tables:
         from app.parsing import tables
 
-        table_values, table_warnings = tables.extract(_table_text(norm), info.format, text)
+        table_values, table_warnings = tables.extract(tables.reading_text(norm), info.format, text)
     warnings = list(info.warnings)
     markers = sum(word in norm.text for word in _REPORT_WORDS)
     if (info.title is None and markers < 4) or markers < 2:
@@ -101,21 +101,6 @@ def parse(source: str, media_type: str = "text/plain") -> Draft:
         improvements=info.improvements,
         warnings=warnings,
     )
-
-
-def _table_text(norm: Normalized) -> str:
-    """The input with each character the normaliser kept in its normalised form.
-
-    The table reader needs the input's own spaces and line breaks (they delimit cells and
-    rows; `normalize` removes some and joins wrapped lines) but simplified characters and
-    half-width digits, so that "規章" is 规章. Every kept character goes back to its own
-    position, so offsets into this text are offsets into the input.
-    """
-    chars = list(norm.original)
-    for char, index in zip(norm.text, norm.offsets, strict=True):
-        if index < len(chars):
-            chars[index] = char
-    return "".join(chars)
 
 
 def _merge(

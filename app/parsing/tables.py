@@ -22,6 +22,7 @@ from app.catalog import metrics
 from app.catalog.data import APPLICANTS
 from app.catalog.data import REQUEST_ROWS as CATALOG_REQUEST_ROWS
 from app.parsing.draft import DraftValue, Evidence, State, Warning
+from app.parsing.text import Normalized
 
 # Row and column order as the national formats print them, from the catalog's own tables.
 APPLICANT_COLUMNS = tuple(column for column, *_ in APPLICANTS)
@@ -197,9 +198,10 @@ def extract(
 ) -> tuple[list[DraftValue], list[Warning]]:
     """Values of tables 2, 3 and 4 of a 2019- or 2021-format report, with evidence.
 
-    `text` is what the rows are read from; `original`, when given, is the same text before
-    character normalisation (one character for one, so offsets are shared): evidence
-    snippets are cut from it, so that they show what the report printed.
+    `text` is what the rows are read from (`reading_text` of the normalised report).
+    `original`, when given, is the same text before character normalisation (one character
+    for one, so offsets are shared): evidence snippets are cut from it, so that they show
+    what the report printed.
     """
     if report_format not in REQUEST_ROWS:
         return [], []
@@ -220,6 +222,21 @@ def extract(
     catalog = metrics()
     stored = [v for v in values if (m := catalog.get(v.metric)) and m.is_stored_in(report_format)]
     return stored, warnings
+
+
+def reading_text(norm: Normalized) -> str:
+    """The input with each character the normaliser kept in its normalised form.
+
+    The table reader needs the input's own spaces and line breaks (they delimit cells and
+    rows; `normalize` removes some and joins wrapped lines) but simplified characters and
+    half-width digits, so that "規章" is 规章. Every kept character goes back to its own
+    position, so offsets into this text are offsets into the input.
+    """
+    chars = list(norm.original)
+    for char, index in zip(norm.text, norm.offsets, strict=True):
+        if index < len(chars):
+            chars[index] = char
+    return "".join(chars)
 
 
 # --- splitting text into rows and cells ---------------------------------------------------
