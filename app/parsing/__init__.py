@@ -9,12 +9,11 @@ Evidence offsets point into the text parsed: the input itself for text, and the 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from decimal import Decimal
 
 from app import catalog
 from app.parsing import meta, narrative
-from app.parsing.draft import Draft, DraftValue, Evidence, Warning
+from app.parsing.draft import Draft, DraftValue, Warning
 from app.parsing.text import normalize, simplified
 
 PARSER_VERSION = "1"
@@ -39,6 +38,9 @@ _REPORT_WORDS = (
     "信息公开申请",
     "查阅",
 )
+_NOT_A_REPORT = "the text is not an annual report on government information disclosure"
+# Values read from the national tables that make an untitled text a report.
+_TABLE_VALUES_AS_PROOF = 3
 # Prose values compared with the sum of table values when the prose names a derived total.
 _TABLE_SUMS = {
     "requests.legacy_refused.total": ("requests.denied.", ".total"),
@@ -60,25 +62,35 @@ def parse(source: str, media_type: str = "text/plain") -> Draft:
         text = html.to_text(source)
     norm = normalize(text)
     info = meta.detect(norm)
-    markers = sum(word in norm.text for word in _REPORT_WORDS)
-    # Two labels of the national tables prove a report as well as a title does: a page's
-    # text often starts at "一、总体情况", its title left in the page header.
-    labels = sum(label in norm.text for label in meta.TABLE_LABELS)
-    titled = info.title is not None or labels >= 2
-    if "信息公开" not in norm.text or (not titled and markers < 4) or markers < 2:
-        raise NotAReport("the text is not an annual report on government information disclosure")
-    prose, warnings = narrative.extract(norm)
-    warnings = [*info.warnings, *warnings]
+    if "信息公开" not in norm.text:
+        raise NotAReport(_NOT_A_REPORT)
     table_values: list[DraftValue] = []
-    unread: frozenset[str] = frozenset()
+    table_warnings: list[Warning] = []
     if info.format in ("2019", "2021") and info.has_tables:
         from app.parsing import tables
 
-        # Same offsets, simplified characters: "規章", "本年制發件數" read as the labels.
-        found = tables.read(simplified(text), info.format)
-        table_values = [_printed_evidence(value, text) for value in found.values]
-        unread = found.unread
-        warnings.extend(found.warnings)
+        # Read with simplified characters, same offsets ("規章", "本年制發件數" are the labels);
+        # the evidence is cut from the text as printed.
+        table_values, table_warnings = tables.extract(simplified(text), info.format, text)
+    warnings = list(info.warnings)
+    markers = sum(word in norm.text for word in _REPORT_WORDS)
+    if (info.title is None and markers < 4) or markers < 2:
+        # A page's title often stays in the site's header, so that the text begins at
+        # 一、总体情况; rows of the national tables read from it are proof enough.
+        if len(table_values) < _TABLE_VALUES_AS_PROOF:
+            raise NotAReport(_NOT_A_REPORT)
+        unnamed = "" if info.body_name else "; the body is not named"
+        warnings.append(
+            Warning(
+                "untitled_report",
+                f"no title and few report words: taken as a report because {len(table_values)} "
+                f"values of its national tables were read{unnamed}",
+            )
+        )
+    prose, prose_warnings = narrative.extract(norm)
+    warnings.extend(prose_warnings)
+    warnings.extend(table_warnings)
+    unread = {metric for warning in table_warnings for metric in warning.metrics}
     values, merge_warnings = _merge(prose, table_values, info.format, unread)
     warnings.extend(merge_warnings)
     return Draft(
@@ -98,13 +110,14 @@ def _merge(
     prose: list[DraftValue],
     table: list[DraftValue],
     report_format: str | None,
-    unread: frozenset[str] = frozenset(),
+    unread: set[str],
 ) -> tuple[list[DraftValue], list[Warning]]:
     """Table values win; prose fills the rest, each value only where its format stores it.
 
-    Where the text has a table that could not be read (`unread` metric prefixes), the prose
-    does not fill its metrics: the report's own table may say otherwise ("受理…申请2件" in the
-    prose, 3 in a cut table 3).
+    A metric the text's table prints but that could not be read (`unread`, named by the
+    table's warning) is not filled from the prose: the two disagree often enough (a prose
+    2 against the table's 3) that the table's number cannot be assumed. It is left out
+    with a warning that gives the prose number.
     """
     metrics = catalog.metrics()
     warnings: list[Warning] = []
@@ -129,12 +142,12 @@ def _merge(
         metric = metrics.get(value.metric)
         if metric is None or (report_format and not metric.is_stored_in(report_format)):
             continue
-        if value.metric.startswith(tuple(unread)):
+        if value.metric in unread:
             warnings.append(
                 Warning(
-                    "text_without_table",
-                    f"the text states {value.value} for {value.metric}, but its table could "
-                    "not be read to check it: left out",
+                    "text_vs_unread_table",
+                    f"the text states {value.value} for {value.metric}, which the table "
+                    "prints but could not be read: left out",
                     metrics=(value.metric,),
                     evidence=value.evidence,
                 )
@@ -142,14 +155,6 @@ def _merge(
             continue
         values.append(value)
     return values, warnings
-
-
-def _printed_evidence(value: DraftValue, text: str) -> DraftValue:
-    """The value with its evidence snippet as printed, not as simplified for reading."""
-    if value.evidence is None:
-        return value
-    start, end = value.evidence.start, value.evidence.end
-    return replace(value, evidence=Evidence(text[start:end], start, end))
 
 
 def _table_sum(table: list[DraftValue], prefix: str, suffix: str, key: str) -> DraftValue | None:

@@ -72,7 +72,6 @@ _MARKERS_2019 = (
     "上一年项目数量",
     "采购总金额",
 )
-TABLE_LABELS = (*_TABLE_MARKERS, *_MARKERS_2021, *_MARKERS_2019)
 
 _AGGREGATE = (
     re.compile(

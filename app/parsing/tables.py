@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cached_property, lru_cache
 from itertools import pairwise
@@ -78,11 +78,22 @@ _REQUEST_LABELS: tuple[tuple[str, str], ...] = (
 
 _REQUEST_PATTERNS = tuple((key, re.compile(p)) for key, p in _REQUEST_LABELS)
 
+# Table 3's column headers, and the note on the arithmetic printed in its corner cell.
+_APPLICANT_HEADER = re.compile(
+    r"\(本列数据的勾稽关系为[^)]*\)|申请人情况|自然人|法人或其他组织|商业企业|科研机构"
+    r"|社会公益组织|法律服务机构|其他|总计|合计"
+)
+_APPLICANT_WORDS = re.compile(
+    r"申请人情况|自然人|法人或其他组织|商业企业|科研机构|公益组织|法律服务"
+)
+
 # Table 2: row labels (the whole label, spaces and numbering removed) and column headers.
 _PROACTIVE_ROWS: dict[str, str] = {
     "规章": "rules",
     "规范性文件": "normative_docs",
     "行政规范性文件": "normative_docs",
+    # Mirror sites turn 文件 into 檔案 (Taiwan usage); no character map undoes that.
+    "规范性档案": "normative_docs",
     "行政许可": "licensing",
     "其他对外管理服务事项": "other_services",
     "其他对外管理服务": "other_services",
@@ -124,8 +135,6 @@ _HEADER_WORDS: tuple[tuple[str, str], ...] = (
     ("amount", r"收费金额|采购总金额|采购金额|总金额"),
 )
 
-_ANNOTATION = re.compile(r"\(.*\)$")
-
 _HEADER_PATTERNS = tuple((name, re.compile(p)) for name, p in _HEADER_WORDS)
 
 _NUMBER = re.compile(
@@ -133,15 +142,19 @@ _NUMBER = re.compile(
     r"(?P<unit>万元|元|万|件|项|个|条|次|人次|人)?"
     r"(?:[(（][^()（）]*[)）])?"
 )
+_TRAILING_NOTE = re.compile(r"\([^()]*\)$")  # on NFKC text: （…） is (…)
 _NOT_APPLICABLE = re.compile(r"[\-—–/\\]{1,3}|不适用")
 _WHITESPACE = re.compile(r"\s+")
 _ZERO_WORDS = frozenset({"无", "零"})
 _PAGE_NUMBER = re.compile(r"[\-—–]\s*\d{1,3}\s*[\-—–]|第\s*\d+\s*页(共\s*\d+\s*页)?|\d+\s*/\s*\d+")
-_PIPE_RULE = re.compile(r"\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?")
+_PIPES_ONLY = re.compile(r"\|[\s|]*")
+# A markdown rule line, "|---|---|", also when a cut text ends inside it ("|---|-").
+_PIPE_RULE = re.compile(r"\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*(\|\s*:?-*)?")
 _TABLE3_HEADING = re.compile(r"收到和处理政府信息公开申请情况|表三")
 _TABLE4_HEADING = re.compile(r"行政复议.{0,3}行政诉讼|表四")
 _AFTER_TABLES = re.compile(r"^[五六][、.．]|主要问题|改进情况|其他需要报告")
 _HEADING_MAX = 40
+_SENTENCE_END = ("。", "；", ";")
 _LABEL_MAX = 80  # longer labels are prose
 _MIN_CHECKS = 3  # equations that must hold before positional values are trusted
 
@@ -170,49 +183,44 @@ class Row:
     labels: tuple[Cell, ...]
     values: tuple[Cell, ...]
     structured: bool  # cells were delimited (tab or pipe), so blank cells are real
+    # One cell per line: a blank cell right after the label is one of the row's cells,
+    # never the padding of a spanned label column.
+    cell_lines: bool = False
 
     @cached_property
     def label(self) -> str:
         return _norm("".join(cell.text for cell in self.labels))
 
 
-@dataclass(frozen=True)
-class Tables:
-    values: list[DraftValue]
-    warnings: list[Warning]
-    # Metric prefixes of tables the text has but that gave no values ("requests." for a cut
-    # table 3): a number stated in the prose cannot stand in for them unchecked.
-    unread: frozenset[str] = frozenset()
+def extract(
+    text: str, report_format: str, original: str | None = None
+) -> tuple[list[DraftValue], list[Warning]]:
+    """Values of tables 2, 3 and 4 of a 2019- or 2021-format report, with evidence.
 
-
-def extract(text: str, report_format: str) -> tuple[list[DraftValue], list[Warning]]:
-    """Values of tables 2, 3 and 4 of a 2019- or 2021-format report, with evidence."""
-    found = read(text, report_format)
-    return found.values, found.warnings
-
-
-def read(text: str, report_format: str) -> Tables:
-    """Values of tables 2, 3 and 4, their warnings, and which tables were there but unread."""
+    `text` is what the rows are read from (`text.simplified` of the report).
+    `original`, when given, is the same text before character normalisation (one character
+    for one, so offsets are shared): evidence snippets are cut from it, so that they show
+    what the report printed.
+    """
     if report_format not in REQUEST_ROWS:
-        return Tables([], [])
+        return [], []
+    if original is None or len(original) != len(text):
+        original = text
     rows = split_rows(text)
     t3_start, t4_start = _table_bounds(rows)
     values: list[DraftValue] = []
     warnings: list[Warning] = []
-    unread: set[str] = set()
-    for prefixes, (part_values, part_warnings) in (
+    for part in (
         # Table 2 rows need their exact labels, which prose never is: all before table 3.
-        ((), _proactive(text, rows[:t3_start], report_format)),
-        (("requests.",), _requests(text, rows[t3_start:t4_start], report_format)),
-        (("review.", "litigation"), _review(text, rows[t4_start:])),
+        _proactive(original, rows[:t3_start], report_format),
+        _requests(original, rows[t3_start:t4_start], report_format),
+        _review(original, rows[t4_start:]),
     ):
-        values += part_values
-        warnings += part_warnings
-        if part_warnings and not part_values:
-            unread.update(prefixes)
+        values += part[0]
+        warnings += part[1]
     catalog = metrics()
     stored = [v for v in values if (m := catalog.get(v.metric)) and m.is_stored_in(report_format)]
-    return Tables(stored, warnings, frozenset(unread))
+    return stored, warnings
 
 
 # --- splitting text into rows and cells ---------------------------------------------------
@@ -222,18 +230,52 @@ def split_rows(text: str) -> list[Row]:
     """Every line of the text as a row of label cells and value cells."""
     rows: list[Row] = []
     offset = 0
-    for index, line in enumerate(text.split("\n")):
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
         rows.append(_split_line(index, line, offset))
         offset += len(line) + 1
-    return rows
+    return _join_cell_lines(lines, rows)
+
+
+def _join_cell_lines(lines: Sequence[str], rows: Sequence[Row]) -> list[Row]:
+    """Rows printed one cell per line, each cell closed by a pipe, as one row each.
+
+    Some pages flatten a table to "行政许可 |" / "0 |" / "||": a label line closed by a
+    pipe, then its cells one per line, a lone "|" for an empty cell, and a line of pipes
+    alone for the padding of a spanned cell, which ends the row. The cells after such a
+    label line join it (delimited, so empty cells keep their places). Lone "|" lines after
+    a row's last value are left out: other pages print a spanned cell's padding that way
+    and drop empty cells, so there they would fill a dropped cell's place. Lone "|" lines
+    anywhere else separate cells and hold none.
+    """
+    out: list[Row] = []
+    current: Row | None = None  # a label line closed by a pipe, taking the cells below it
+    blanks: list[Cell] = []  # lone "|" cells, kept once a value follows them
+    for line, row in zip(lines, rows, strict=True):
+        stripped = line.strip()
+        if current is not None and stripped == "|":
+            pipe = row.start + line.index("|")
+            blanks.append(Cell("", pipe, pipe))
+            continue
+        if current is not None and row.values and not row.labels:
+            values = (*current.values, *blanks, *row.values)
+            current = replace(current, values=values, end=row.end, structured=True, cell_lines=True)
+            out[-1] = current
+            blanks = []
+            continue
+        closed = stripped.endswith("|") and stripped.count("|") == 1
+        current = row if closed and row.labels and not row.values else None
+        blanks = []
+        out.append(row)
+    return out
 
 
 def _split_line(index: int, line: str, offset: int) -> Row:
     stripped = line.strip()
-    if stripped and not stripped.strip("|"):
-        # "||" alone: the padding of a spanned header in cell-per-line text, no cell.
-        cells, structured = [], False
-    elif "\t" in line:
+    if _PIPES_ONLY.fullmatch(stripped):
+        # A spanned cell's padding ("||", "|||||"): no cells of its own.
+        return Row(index, offset, offset + len(line), (), (), True)
+    if "\t" in line:
         cells, structured = _delimited(line, offset, "\t"), True
     elif stripped.count("|") >= 2 and not _PIPE_RULE.fullmatch(stripped):
         cells, structured = _delimited(line, offset, "|"), True
@@ -314,7 +356,9 @@ def _norm(text: str) -> str:
 
 def _is_heading(row: Row, pattern: re.Pattern[str]) -> bool:
     label = row.label
-    return not row.values and 0 < len(label) <= _HEADING_MAX and bool(pattern.search(label))
+    if row.values or not 0 < len(label) <= _HEADING_MAX or label.endswith(_SENTENCE_END):
+        return False  # a short sentence of prose ("未发生行政复议和行政诉讼。") is no heading
+    return bool(pattern.search(label))
 
 
 def _find_heading(rows: Sequence[Row], pattern: re.Pattern[str], lo: int, hi: int) -> int | None:
@@ -339,10 +383,15 @@ def _table_bounds(rows: Sequence[Row]) -> tuple[int, int]:
         t3 = before[-1]
     elif first is not None:
         t3 = first
-    else:  # no table 3: table 4 may still be there
+    else:  # no table 3, or only its end (a page that begins inside it): table 4 may follow
         t4_only = _find_heading(rows, _TABLE4_HEADING, 0, len(rows))
-        t3 = len(rows) if t4_only is None else t4_only
-        return t3, t3
+        end = len(rows) if t4_only is None else t4_only
+        width = len(APPLICANT_COLUMNS)
+        full = [i for i in short if i < end and len(rows[i].values) >= width]
+        tail = [i for i in full if _request_key(rows[i].label) is not None]
+        if not tail:
+            return end, end
+        t3 = tail[0]
     outs = [i for i in short if i > t3 and _request_key(rows[i].label) == "carried_out"]
     last = outs[0] if outs else t3
     t4 = _find_heading(rows, _TABLE4_HEADING, last + 1, len(rows))
@@ -361,10 +410,37 @@ def _table_bounds(rows: Sequence[Row]) -> tuple[int, int]:
 
 @lru_cache(maxsize=4096)
 def _request_key(label: str) -> str | None:
-    for key, pattern in _REQUEST_PATTERNS:
-        if pattern.search(label):
-            return key
+    # The label without its notes first: a note may name another row's words.
+    for text in dict.fromkeys((_without_notes(label), label)):
+        for key, pattern in _REQUEST_PATTERNS:
+            if pattern.search(text):
+                return key
     return None
+
+
+def _without_notes(label: str) -> str:
+    """The label without the bracketed notes at its end.
+
+    Provincial templates annotate row labels: "规章(设区的市、自治州人民政府应提供相关数据)",
+    "其他对外管理服务事项(指行政许可证以外的政务服务事项,含…)".
+    """
+    while (stripped := _TRAILING_NOTE.sub("", label)) and stripped != label:
+        label = stripped
+    return label
+
+
+def _is_column_header(label: str) -> bool:
+    """A line of table 3's column headers ("自然人 法人或其他组织 总计").
+
+    A header alone on its line ends in 总计 like the （七）总计 row, so it is told apart by
+    the applicant words; a lone "总计" or "其他" may be a torn row label and is no header.
+    """
+    return bool(_APPLICANT_WORDS.search(label)) and not _APPLICANT_HEADER.sub("", label)
+
+
+def _blank_values(row: Row) -> bool:
+    """The row's value cells are all empty: a header's colspan padding ("总计 | |||||")."""
+    return row.structured and all(not cell.text for cell in row.values)
 
 
 @dataclass
@@ -381,7 +457,7 @@ def _width_cells(row: Row, width: int) -> tuple[Cell, ...] | None:
     if row.structured:
         while len(cells) > width and not cells[-1].text:
             cells.pop()
-        while len(cells) > width and not cells[0].text:
+        while len(cells) > width and not cells[0].text and not row.cell_lines:
             cells.pop(0)
     return tuple(cells) if len(cells) == width else None
 
@@ -423,6 +499,11 @@ def _numeric_rows(rows: Sequence[Row], width: int) -> tuple[list[_NumericRow], l
     for row in rows:
         if not row.labels and not row.values:
             continue
+        if row.labels and _blank_values(row):
+            if _is_column_header(row.label):
+                continue
+            if _request_key(row.label) is None:
+                row = replace(row, values=())  # a label line with padding, not a row of values
         if row.values and not row.labels:
             cells = _width_cells(row, width)
             if cells is not None and not run:
@@ -447,9 +528,6 @@ def _numeric_rows(rows: Sequence[Row], width: int) -> tuple[list[_NumericRow], l
         if not row.values:
             pending[:] = [*pending[-2:], row.label]
             continue
-        if _header_padding(row, key):
-            pending.clear()
-            continue
         cells = _width_cells(row, width)
         if cells is not None:
             pending.clear()
@@ -464,24 +542,14 @@ def _numeric_rows(rows: Sequence[Row], width: int) -> tuple[list[_NumericRow], l
     return numeric, broken
 
 
-# Column headers of table 3 ("自然人 | 法人或其他组织 | 总计", "申请人情况").
-_COLUMN_HEADER = re.compile(
-    r"自然人|法人或其他组织|商业企业|科研机构|社会公益组织|法律服务机构|申请人情况"
-)
-
-
-def _header_padding(row: Row, key: str | None) -> bool:
-    """A header or group row whose cells are all blank: "自然人 | 法人或其他组织 | 总计 | ||||"."""
-    if not row.structured or any(cell.text for cell in row.values):
-        return False
-    return key is None or bool(_COLUMN_HEADER.search(row.label))
-
-
 def _requests(text: str, rows: Sequence[Row], fmt: str) -> tuple[list[DraftValue], list[Warning]]:
     expected = REQUEST_ROWS[fmt]
     width = len(APPLICANT_COLUMNS)
     numeric, broken = _numeric_rows(rows, width)
     if not numeric and not broken:
+        if any(_is_column_header(row.label) for row in rows):
+            # The table's header is printed (the text stops there, or its rows are an image).
+            return _refused(fmt, "truncated_table", "table 3 has its header but no row")
         return [], []
     if fmt == "2021":  # a printed subtotal of （六）其他处理 is derived in this format
         numeric = [n for n in numeric if n.key != "other"]
@@ -491,7 +559,7 @@ def _requests(text: str, rows: Sequence[Row], fmt: str) -> tuple[list[DraftValue
     for item in sorted(numeric, key=lambda n: n.soft):
         if item.key is not None and item.key not in expected:
             if not item.soft:
-                return [], [_warn("table_format", f"row {item.key!r} is not in the {fmt} format")]
+                return _refused(fmt, "table_format", f"row {item.key!r} is not in the {fmt} format")
             item.key, item.soft = None, False
         if item.key is None:
             continue
@@ -502,20 +570,15 @@ def _requests(text: str, rows: Sequence[Row], fmt: str) -> tuple[list[DraftValue
         elif item.soft:
             item.key, item.soft = None, False
         else:
-            return [], [_warn("table_ambiguous", f"two different rows labelled {item.key}")]
+            return _refused(fmt, "table_ambiguous", f"two different rows labelled {item.key}")
     unlabeled = [item for item in numeric if item.key is None]
     numeric = [item for item in numeric if item.key != ""]
     missing = [key for key in expected if key not in by_key]
     if len(unlabeled) < len(missing) or (broken and len(unlabeled) <= len(missing)):
-        names = ", ".join(missing[len(unlabeled) :] or broken)
-        return [], [_warn("truncated_table", f"table 3 is incomplete: no usable row for {names}")]
+        return _complete_rows(text, by_key, fmt, len(unlabeled))
     if len(unlabeled) > len(missing):
-        return [], [
-            _warn(
-                "table_ambiguous",
-                f"table 3 has {len(unlabeled)} rows without a label for {len(missing)} places",
-            )
-        ]
+        places = f"{len(unlabeled)} rows without a label for {len(missing)} places"
+        return _refused(fmt, "table_ambiguous", f"table 3 has {places}")
     labeled_order = [n.key for n in numeric if n.key is not None and by_key.get(n.key) is n]
     for item, key in zip(unlabeled, missing, strict=True):
         by_key[key] = item
@@ -526,7 +589,7 @@ def _requests(text: str, rows: Sequence[Row], fmt: str) -> tuple[list[DraftValue
     if (
         in_order and not _ordered([placed[id(n)] for n in numeric if id(n) in placed], expected)
     ) or (not in_order and len(unlabeled) > 1):
-        return [], [_warn("table_ambiguous", "cannot tell where table 3 rows without a label go")]
+        return _refused(fmt, "table_ambiguous", "cannot tell where table 3 rows without a label go")
     positional = bool(unlabeled) or any(n.soft or not n.row.structured for n in by_key.values())
     grid = {
         key: [parse_value(c.text) or Parsed("not_reported") for c in item.cells]
@@ -535,13 +598,66 @@ def _requests(text: str, rows: Sequence[Row], fmt: str) -> tuple[list[DraftValue
     failures, checked = _check_requests(grid, fmt)
     if positional and (failures or checked < _MIN_CHECKS):
         detail = "; ".join(failures[:3]) or "too few equations to check"
-        return [], [_warn("table_arithmetic", f"table 3 rows placed by position fail: {detail}")]
+        return _refused(fmt, "table_arithmetic", f"table 3 rows placed by position fail: {detail}")
     values: list[DraftValue] = []
     for key in expected:
         item = by_key[key]
         for column, cell, parsed in zip(APPLICANT_COLUMNS, item.cells, grid[key], strict=True):
             values.append(_value(text, f"requests.{key}.{column}", parsed, cell, item.row))
     return values, []
+
+
+def _complete_rows(
+    text: str, by_key: dict[str, _NumericRow], fmt: str, unlabeled: int
+) -> tuple[list[DraftValue], list[Warning]]:
+    """The rows of a cut-off table 3 that stand on their own.
+
+    Without the whole table its arithmetic cannot place rows, so only rows that carry their
+    own label on their own line are kept, and only where the row adds up by itself (its
+    总计 is printed and equals the sum of the six applicant columns): a row cut short or
+    misread rarely does. The last line of a text that stops inside the table may itself
+    be cut, so it is not kept either.
+    """
+    values: list[DraftValue] = []
+    kept: list[str] = []
+    for key in REQUEST_ROWS[fmt]:
+        item = by_key.get(key)
+        if item is None or item.soft or not text[item.row.end :].strip():
+            continue
+        grid = [parse_value(c.text) or Parsed("not_reported") for c in item.cells]
+        total, parts = grid[-1], grid[:-1]
+        if total.value is None or total.value != sum((p.value or 0 for p in parts), Decimal(0)):
+            continue
+        kept.append(key)
+        for column, cell, parsed in zip(APPLICANT_COLUMNS, item.cells, grid, strict=True):
+            values.append(_value(text, f"requests.{key}.{column}", parsed, cell, item.row))
+    left = [key for key in REQUEST_ROWS[fmt] if key not in kept]
+    message = "table 3 is incomplete: "
+    if kept:
+        message += f"kept {len(kept)} rows that add up by themselves ({', '.join(kept)}); "
+    message += f"no usable row for {', '.join(left)}"
+    if unlabeled:
+        message += f"; {unlabeled} rows without a label left out"
+    return values, [_unread(fmt, "truncated_table", message, kept)]
+
+
+def _refused(fmt: str, code: str, message: str) -> tuple[list[DraftValue], list[Warning]]:
+    return [], [_unread(fmt, code, message)]
+
+
+def _unread(fmt: str, code: str, message: str, kept: Sequence[str] = ()) -> Warning:
+    """A warning naming the table-3 metrics the table prints but that were not read.
+
+    Naming them keeps a number from the prose from standing in for an unread cell unremarked
+    (see `parse`).
+    """
+    unread = tuple(
+        f"requests.{row}.{column}"
+        for row in REQUEST_ROWS[fmt]
+        if row not in kept
+        for column in APPLICANT_COLUMNS
+    )
+    return Warning(code, message, metrics=unread)
 
 
 def _ordered(keys: Sequence[str], expected: Sequence[str]) -> bool:
@@ -611,6 +727,10 @@ def _review(text: str, rows: Sequence[Row]) -> tuple[list[DraftValue], list[Warn
             run += [(cell, row) for cell in _width_cells(row, size) or row.values]
             if len(run) >= size:
                 found = run
+                if len(run) == size and _more_numbers(rows, i + 1):
+                    # Lines of numbers beyond the table's 15 cells (a line printed twice):
+                    # which 15 are the table cannot be told.
+                    return _review_refused("table_ambiguous", "table 4 has more than 15 numbers")
                 break
             continue
         run = []
@@ -627,7 +747,7 @@ def _review(text: str, rows: Sequence[Row]) -> tuple[list[DraftValue], list[Warn
     if found is None:
         return [], []
     if len(found) != size:
-        return [], [_warn("truncated_table", f"table 4 has {len(found)} numbers, not {size}")]
+        return _review_refused("truncated_table", f"table 4 has {len(found)} numbers, not {size}")
     parsed = [parse_value(cell.text) or Parsed("not_reported") for cell, _ in found]
     n = len(REVIEW_OUTCOMES)
     equations = [
@@ -637,7 +757,9 @@ def _review(text: str, rows: Sequence[Row]) -> tuple[list[DraftValue], list[Warn
     ]  # fmt: skip
     failures, _ = _solve(equations)
     if failures:
-        return [], [_warn("table_arithmetic", "table 4 does not add up: " + "; ".join(failures))]
+        return _review_refused(
+            "table_arithmetic", "table 4 does not add up: " + "; ".join(failures)
+        )
     values = []
     for i, ((cell, row), value) in enumerate(zip(found, parsed, strict=True)):
         metric = f"{REVIEW_BLOCKS[i // n]}.{REVIEW_OUTCOMES[i % n]}"
@@ -645,17 +767,31 @@ def _review(text: str, rows: Sequence[Row]) -> tuple[list[DraftValue], list[Warn
     return values, []
 
 
+def _review_refused(code: str, message: str) -> tuple[list[DraftValue], list[Warning]]:
+    """Table 4 printed but not read: its warning names all of its metrics, as for table 3."""
+    unread = tuple(f"{block}.{outcome}" for block in REVIEW_BLOCKS for outcome in REVIEW_OUTCOMES)
+    return [], [Warning(code, message, metrics=unread)]
+
+
+def _more_numbers(rows: Sequence[Row], start: int) -> bool:
+    """The next line with cells after `start` is a line of numbers only."""
+    following = next((row for row in rows[start:] if row.labels or row.values), None)
+    return following is not None and bool(following.values) and not following.labels
+
+
 # --- table 2 ------------------------------------------------------------------------------
 
 
 def _header_columns(row: Row) -> list[str | None] | None:
     """A header row's column names by cell position, or None when the row is no header."""
-    if row.values or not row.labels or len(row.label) > 200:
+    if (row.values and not _blank_values(row)) or not row.labels or len(row.label) > 200:
         return None
     names: list[str | None] = []
     for cell in row.labels:
         label = _norm(cell.text)
         names.append(next((n for n, p in _HEADER_PATTERNS if p.search(label)), None))
+    # Empty padding cells ("处理决定数量 | ||") keep their grid positions, unnamed.
+    names += [None] * len(row.values)
     return names if any(names) else None
 
 
@@ -665,10 +801,9 @@ def _proactive_row(row: Row) -> str | None:
         return None
     for label in (row.label, _norm(row.labels[-1].text)):
         label = re.sub(r"^[\d一二三四五六七八九十]+[.、]|[:：]$", "", label)
-        # The template's own notes: "规章(设区的市、自治州人民政府应提供相关数据)".
-        label = _ANNOTATION.sub("", label) or label
-        if label in _PROACTIVE_ROWS:
-            return _PROACTIVE_ROWS[label]
+        for text in (label, _without_notes(label)):
+            if text in _PROACTIVE_ROWS:
+                return _PROACTIVE_ROWS[text]
     return None
 
 
@@ -764,9 +899,9 @@ def _money(parsed: Parsed, header: str, fmt: str, key: str) -> Parsed | None:
     """An amount in 元: 万元 cells and columns are multiplied by 10,000."""
     if parsed.value is None:
         return parsed
+    if parsed.value == 0:  # zero is zero in 元 and in 万元
+        return Parsed("reported", Decimal(0), "元")
     unit = parsed.unit
-    if parsed.value == 0:
-        return Parsed("reported", Decimal(0), "元")  # zero in either unit
     if unit not in ("元", "万元", "万"):
         if "万元" in header:
             unit = "万元"

@@ -535,8 +535,14 @@ def test_prose_does_not_stand_in_for_a_table_that_could_not_be_read() -> None:
         "| 三、本年度办理结果 |\n"
     )
     draft = parse(source)
+    # The cut table's row 一 adds up by itself and is kept: the table's 3, not the prose's 2.
+    found = {v.metric: v.value for v in draft.values}
+    assert found["requests.new.total"] == 3
+    assert "text_vs_table" in [w.code for w in draft.warnings]
+    # Cut before row 一 is complete, the table gives nothing and the prose's 2 is left out.
+    draft = parse(source.split("| 一、")[0] + "| 一、本年新收政府信息公开申请数量 | 3 | 0 |")
     assert "requests.new.total" not in {v.metric for v in draft.values}
-    left_out = [w for w in draft.warnings if w.code == "text_without_table"]
+    left_out = [w for w in draft.warnings if w.code == "text_vs_unread_table"]
     assert [w.metrics for w in left_out] == [("requests.new.total",)]
 
 
