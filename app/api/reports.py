@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
+from app import models
 from app.api.deps import (
     NDJSON_TYPES,
     CodePath,
@@ -127,7 +128,8 @@ def create_report(
     """Ingest one report: 201 for a new revision, 200 when identical to the current one."""
     item = ingest.ingest_one(session, decode_json(raw), strict)
     assert item.report is not None and item.revision is not None
-    body = to_read(reports.read(session, item.report, item.revision)) | {"status": item.status}
+    revision = session.get_one(models.ReportRevision, item.revision.id)
+    body = to_read(reports.read(session, item.report, revision)) | {"status": item.status}
     return JSONResponse(body, status_code=200 if item.status == "unchanged" else 201)
 
 
