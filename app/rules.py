@@ -191,6 +191,13 @@ def check_report(values: Values, derived: frozenset[str] = frozenset()) -> list[
     ]
 
 
+# What the cross-year rules read of the previous year's report (ingest loads only these).
+PREVIOUS_YEAR_KEYS = frozenset(
+    [f"requests.carried_out.{column}" for column in COLUMNS]
+    + [f"proactive.{kind}.in_force" for kind in ("rules", "normative_docs")]
+)
+
+
 def carry_over_cross_year(current: Values, previous: Values) -> Iterator[Finding]:
     for column in COLUMNS:
         carried_in, carried_out = f"requests.carried_in.{column}", f"requests.carried_out.{column}"

@@ -228,7 +228,8 @@ def _current_hashes(
 
 
 def _previous_numbers(session: Session, items: list[Item]) -> dict[Key, dict[str, Decimal]]:
-    """Last year's numbers of each item's body and scope: from this batch, else stored."""
+    """What the cross-year rules need of last year's numbers of each item's body and scope:
+    from this batch, else stored."""
     wanted = {(i.body_id, i.key[1] - 1, i.key[2]) for i in items}
     found: dict[Key, dict[str, Decimal]] = defaultdict(dict)
     report, revision = models.Report, models.ReportRevision
@@ -248,6 +249,7 @@ def _previous_numbers(session: Session, items: list[Item]) -> dict[Key, dict[str
                     report.scope == scope,
                     in_ids(session, report.jurisdiction_id, body_ids[start : start + CHUNK]),
                     value.value.is_not(None),
+                    metric.key.in_(sorted(rules.PREVIOUS_YEAR_KEYS)),
                 )
             )
             for body_id, key, number in rows:

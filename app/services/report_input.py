@@ -16,6 +16,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from app import catalog
@@ -221,7 +222,7 @@ def _metric(
     if not isinstance(key, str):
         problems.add(at, "metric must be a catalog key (a string)")
         return None
-    metric = catalog.get(key)
+    metric = catalog.metrics().get(key)
     if metric is None:
         close = difflib.get_close_matches(key, catalog.metrics(), n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
@@ -230,15 +231,25 @@ def _metric(
     if key in seen:
         problems.add(at, f"duplicate metric {key!r} (first at /values/{seen[key]})")
     seen.setdefault(key, index)
-    if report_format is None:
-        return metric
-    if metric.aggregation == "ratio":
-        problems.add(at, f"{key} is a ratio; it is computed, never posted")
-    elif report_format not in metric.formats:
-        problems.add(at, f"{key} is not carried by the {report_format} format")
-    elif metric.is_derived_in(report_format):
-        problems.add(at, f"{key} is computed from its parts in the {report_format} format")
+    refusal = _refusals(report_format).get(key) if report_format else None
+    if refusal:
+        problems.add(at, refusal)
     return metric
+
+
+@cache
+def _refusals(report_format: str) -> dict[str, str]:
+    """Why each catalog key that cannot be posted in `report_format` cannot (worked out once:
+    a batch checks tens of thousands of values)."""
+    refusals = {}
+    for key, metric in catalog.metrics().items():
+        if metric.aggregation == "ratio":
+            refusals[key] = f"{key} is a ratio; it is computed, never posted"
+        elif report_format not in metric.formats:
+            refusals[key] = f"{key} is not carried by the {report_format} format"
+        elif metric.is_derived_in(report_format):
+            refusals[key] = f"{key} is computed from its parts in the {report_format} format"
+    return refusals
 
 
 def _value(
@@ -249,7 +260,10 @@ def _value(
         problems.add(at, "each value must be an object {metric, value} or {metric, state}")
         return None
     before = len(problems.items)
-    _unknown_fields(item, VALUE_FIELDS, problems, at)
+    # The usual {metric, value} needs no search for unknown fields.
+    usual = len(item) <= 2 and "metric" in item and ("value" in item or "state" in item)
+    if not usual:
+        _unknown_fields(item, VALUE_FIELDS, problems, at)
     metric = _metric(item.get("metric"), report_format, seen, index, problems)
     has_value, has_state = "value" in item, "state" in item
     number, state = None, "reported"
