@@ -105,10 +105,9 @@ def engine(migrated_url: str, tmp_path: Path) -> Iterator[Engine]:
 def _wait_for_connections(engine: Engine) -> None:
     """Let the last request return its connection before the pool goes.
 
-    After an error the request's session is closed just after the problem response has
-    reached the client (measured: 0.02-0.04 ms later). Disposing the pool first would leave
-    that connection to the garbage collector, whose ResourceWarning then fails whatever
-    test happens to be running."""
+    A request's session is closed as its response goes out; disposing the pool before that
+    would leave the connection to the garbage collector, whose ResourceWarning then fails
+    whatever test happens to be running (see db._session_for)."""
     deadline = time.monotonic() + 5
     while engine.pool.checkedout() and time.monotonic() < deadline:  # type: ignore[attr-defined]
         time.sleep(0.001)
