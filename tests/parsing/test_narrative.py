@@ -575,3 +575,30 @@ def test_a_report_without_a_title_line_is_recognised_by_its_national_tables() ->
 def test_one_table_word_alone_does_not_make_a_report() -> None:
     with pytest.raises(NotAReport):
         parse("关于本年度办理结果的说明：主动公开信息若干。")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "zeros"),
+    [
+        ("2013年,本街道依申请办理事项为零。", {"requests.new.total"}),
+        ("三、依申请公开政府信息情况:本年度无依申请公开的政府信息。", {"requests.new.total"}),
+        ("因信息公开较为充分,全年没有发生依申请信息公开事件。", {"requests.new.total"}),
+        # The list number of a heading before the statement is not a count.
+        ("2、依申请公开情况:目前本办尚未收到政府信息公开申请。", {"requests.new.total"}),
+        ("本年度未涉及政府信息公开的收费及减免。", {"fees.total"}),
+        ("本所暂未对申请人收取检索、复制、邮寄等费用。", {"fees.total"}),
+    ],
+)
+def test_more_zero_statements(sentence: str, zeros: set[str]) -> None:
+    assert numbers_of(sentence) == dict.fromkeys(zeros, Decimal(0))
+
+
+def test_a_refusal_statement_is_not_a_zero_request_count() -> None:
+    assert numbers_of("本年度无依申请公开不予公开的情况。") == {}
+
+
+def test_a_list_number_does_not_hide_a_count_in_the_statement() -> None:
+    assert numbers_of("3、依申请公开情况:本年度收到申请5件,均未收取费用。") == {
+        "requests.new.total": Decimal(5),
+        "fees.total": Decimal(0),
+    }
