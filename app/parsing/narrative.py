@@ -64,12 +64,37 @@ _CLASS_ITEM = re.compile(
 _TEMPLATE_STEM = re.compile("(?:" + "|".join(stem for _, stem in _CONTENT_CLASSES) + "|其他)$")
 _YEAR_ADDITION_WORDS = r",?(?:其中)?(?:今年|本年度?|当年|年内|全年)新增"
 _ITEMS = "条|项|件|个"
+_NOTE = r"\((?![^)]*(?:累计|历年|以来|截至|截止|至今))[^()\d]{1,15}\)"
+_YEAR_OPENING = r"(?:19|20)\d{2}年度?|本年度?|全年|今年"
 # "当面申请1宗", and 条 as the Jilin template prints requests ("当面申请数为2条").
 _CHANNEL_UNITS = "件|次|份|宗|条"
 _CASES = "件|起|次|宗|个"
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # proactive disclosure
-    ("proactive.total", _rule(r"(?<![依请])主动公开(?:各类|政府|的)*信息", _ITEMS)),
+    (
+        "proactive.total",
+        # "主动公开政府信息(公文平台发文)113条": a note without numbers or a stock's words.
+        _rule(rf"(?<![依请])主动公开(?:各类|政府|的)*信息(?:{_NOTE})?", _ITEMS),
+    ),
+    # "主动公开信息28大项、79小项,共计6657条": the items counted in 条 after the groups.
+    (
+        "proactive.total",
+        _rule(
+            rf"(?<![依请])主动公开(?:各类|政府|的)*信息{NUMBER_PATTERN}大项"
+            rf"(?:、{NUMBER_PATTERN}小项)?,?(?=共计|共|合计|总计)",
+            "条",
+        ),
+    ),
+    # "2016年,全镇政府信息公开566条": without 主动 only straight after the year that opens
+    # the sentence, the body ("全镇", "我局") between.
+    (
+        "proactive.total",
+        _rule(
+            rf"(?:^|(?<=[。\n]))(?:{_YEAR_OPENING}),?(?:全[镇乡县区市]|我[镇乡县区市局办委])?"
+            r"政府信息公开(?=\d)",
+            "条",
+        ),
+    ),
     ("proactive.total", _rule(r"公开(?:政府)?信息总数", _ITEMS)),
     (
         "proactive.total",

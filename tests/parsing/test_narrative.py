@@ -602,3 +602,32 @@ def test_a_list_number_does_not_hide_a_count_in_the_statement() -> None:
         "requests.new.total": Decimal(5),
         "fees.total": Decimal(0),
     }
+
+
+@pytest.mark.parametrize(
+    ("sentence", "number"),
+    [
+        ("2016年度本镇共主动公开政府信息(办文系统发文)214条,网站公开信息数80条。", 214),
+        ("2013年,本区发布主动公开信息12大项、40小项,共计1520条。", 1520),
+        # Without 主动 only where the year opens the sentence.
+        ("2015年,全乡政府信息公开318条,一是在门户网站公开41条。", 318),
+    ],
+)
+def test_proactive_total_with_a_note_groups_or_without_zhudong(sentence: str, number: int) -> None:
+    assert numbers_of(sentence) == {"proactive.total": number}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # A stock, in the note or before the year's words.
+        "本局主动公开政府信息(累计)300条。",
+        "本局主动公开政府信息(2008年以来)300条。",
+        "截至2011年底,本镇累计主动公开2011年度政府信息41条。",
+        # Without 主动 and without the year opening the sentence: which information is unclear.
+        "依托门户网站,政府信息公开566条。",
+        "2016年,全镇政府信息公开申请3件。",
+    ],
+)
+def test_proactive_total_variant_traps(sentence: str) -> None:
+    assert "proactive.total" not in numbers_of(sentence)
