@@ -140,7 +140,9 @@ def find_title(norm: Normalized) -> tuple[str | None, str | None, int | None]:
     for candidate in candidates:
         for pattern in _TITLE_PATTERNS:
             match = pattern.search(candidate)
-            if not match or len(candidate) > 80:
+            if match and len(candidate) > 80:
+                match = _run_on_title(pattern, candidate)
+            if not match:
                 continue
             year = _year(match.group("year"))
             pre = _clean_body(match.group("pre"))
@@ -148,6 +150,22 @@ def find_title(norm: Normalized) -> tuple[str | None, str | None, int | None]:
             body = pre or post or None
             return match.group(0).strip(), body, year
     return None, None, None
+
+
+# A flattened page whose title runs straight into the text ("…工作年度报告2019年,我区…"):
+# the title must open the line, name no more than a body, and not go on as a sentence
+# ("…年度报告如下", "…年度报告已经编制").
+_NOT_A_TITLE_START = re.compile(r"现将|特|根据|按照|依据|公布|编制|印发|发布|《|关于")
+_SENTENCE_GOES_ON = re.compile(r"[》”\"的已如是由将为于,、:;]|公布|经")
+
+
+def _run_on_title(pattern: re.Pattern[str], line: str) -> re.Match[str] | None:
+    match = pattern.match(line)
+    if match is None or _NOT_A_TITLE_START.search(match.group("pre")):
+        return None
+    if _SENTENCE_GOES_ON.match(line, match.end()):
+        return None
+    return match
 
 
 def _clean_body(name: str) -> str:

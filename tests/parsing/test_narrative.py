@@ -631,3 +631,13 @@ def test_proactive_total_with_a_note_groups_or_without_zhudong(sentence: str, nu
 )
 def test_proactive_total_variant_traps(sentence: str) -> None:
     assert "proactive.total" not in numbers_of(sentence)
+
+
+def test_a_flattened_page_whose_title_runs_into_the_text_is_a_report() -> None:
+    text = (
+        "示例县高新技术开发区2020年政府信息公开工作年度报告2020年,开发区认真贯彻落实《条例》,"
+        "依法公开政府信息,全年主动公开政府信息31条。一、总体情况(一)主动公开。(二)依申请公开。"
+    ) * 3
+    draft = parse(text)
+    assert (draft.body_name, draft.year) == ("示例县高新技术开发区", 2020)
+    assert {v.metric: v.value for v in draft.values} == {"proactive.total": Decimal(31)}
