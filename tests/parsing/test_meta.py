@@ -215,3 +215,27 @@ def test_a_title_running_into_the_text_on_one_line_is_the_title() -> None:
 )
 def test_a_long_line_opening_with_a_sentence_about_the_report_is_no_title(opening: str) -> None:
     assert meta.find_title(normalize(opening + _RUN_ON_BODY)) == (None, None, None)
+
+
+def test_a_cover_notice_gives_the_quoted_report_and_its_body() -> None:
+    text = (
+        "示例县白沙镇人民政府关于公布《白沙镇2010年政府信息公开年度报告》的通知\n"
+        "各村委会:\n现将报告公布如下。"
+    )
+    assert meta.find_title(normalize(text)) == (
+        "白沙镇2010年政府信息公开年度报告",
+        "白沙镇",
+        2010,
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The 政府 of 政府信息公开 is no body.
+        "根据《条例》规定,特向社会公布2016年度政府信息公开年度报告。本报告由概述等五部分组成。",
+        "2016年度政府信息公开工作年度报告\n一、概述",
+    ],
+)
+def test_a_bare_generic_word_is_never_the_body(text: str) -> None:
+    assert meta.detect(normalize(text)).body_name is None
