@@ -140,14 +140,41 @@ def find_title(norm: Normalized) -> tuple[str | None, str | None, int | None]:
     for candidate in candidates:
         for pattern in _TITLE_PATTERNS:
             match = pattern.search(candidate)
-            if not match or len(candidate) > 80:
+            if match and len(candidate) > 80:
+                match = _run_on_title(pattern, candidate)
+            if not match:
                 continue
+            raw_pre = match.group("pre")
+            if _SENTENCE_START.search(raw_pre.rsplit("《", 1)[-1]):
+                continue  # "特向社会公布2017年度…年度报告": a sentence about the report
             year = _year(match.group("year"))
-            pre = _clean_body(match.group("pre"))
+            title = match.group(0)
+            if "《" in raw_pre:
+                # "某镇人民政府关于公布《某镇2009年…年度报告》的通知": the quoted report.
+                title = title[raw_pre.rindex("《") + 1 :]
+                raw_pre = raw_pre[raw_pre.rindex("《") + 1 :]
+            pre = _clean_body(raw_pre)
             post = _shared_government(_clean_body(match.groupdict().get("post") or ""))
-            body = pre or post or None
-            return match.group(0).strip(), body, year
+            body = _named(pre) or _named(post)
+            return title.strip(), body, year
     return None, None, None
+
+
+# A flattened page whose title runs straight into the text ("…工作年度报告2019年,我区…"):
+# the title must open the line, name no more than a body, and not go on as a sentence
+# ("…年度报告如下", "…年度报告已经编制").
+_SENTENCE_START = re.compile(r"现将|特向|根据|按照|依据|公布|印发|发布")
+_NOT_A_TITLE_START = re.compile(rf"{_SENTENCE_START.pattern}|编制|特|《|关于")
+_SENTENCE_GOES_ON = re.compile(r"[》”\"的已如是由将为于,、:;]|公布|经")
+
+
+def _run_on_title(pattern: re.Pattern[str], line: str) -> re.Match[str] | None:
+    match = pattern.match(line)
+    if match is None or _NOT_A_TITLE_START.search(match.group("pre")):
+        return None
+    if _SENTENCE_GOES_ON.match(line, match.end()):
+        return None
+    return match
 
 
 def _clean_body(name: str) -> str:
@@ -174,9 +201,18 @@ def body_in_text(text: str) -> str | None:
         body = _shared_government(_clean_body(match.group("body")))
         office = _COMPILING_OFFICE.match(body)
         body = office.group("body") if office else body
-        if len(body) >= 2 and not _NOT_A_NAME.match(body):
+        if len(body) >= 2 and not _NOT_A_NAME.match(body) and _named(body):
             return body
     return None
+
+
+# "公布2017年度政府信息公开年度报告": the 政府 of 政府信息公开 names no body.
+_GENERIC_NAME = re.compile(r"(?:人民)?政府|机关|单位|部门|本机关|行政机关")
+
+
+def _named(name: str) -> str | None:
+    """The name unless empty or a bare generic word."""
+    return None if not name or _GENERIC_NAME.fullmatch(name) else name
 
 
 def _fallback_year(text: str) -> int | None:

@@ -64,12 +64,37 @@ _CLASS_ITEM = re.compile(
 _TEMPLATE_STEM = re.compile("(?:" + "|".join(stem for _, stem in _CONTENT_CLASSES) + "|其他)$")
 _YEAR_ADDITION_WORDS = r",?(?:其中)?(?:今年|本年度?|当年|年内|全年)新增"
 _ITEMS = "条|项|件|个"
+_NOTE = r"\((?![^)]*(?:累计|历年|以来|截至|截止|至今))[^()\d]{1,15}\)"
+_YEAR_OPENING = r"(?:19|20)\d{2}年度?|本年度?|全年|今年"
 # "当面申请1宗", and 条 as the Jilin template prints requests ("当面申请数为2条").
 _CHANNEL_UNITS = "件|次|份|宗|条"
 _CASES = "件|起|次|宗|个"
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # proactive disclosure
-    ("proactive.total", _rule(r"(?<![依请])主动公开(?:各类|政府|的)*信息", _ITEMS)),
+    (
+        "proactive.total",
+        # "主动公开政府信息(公文平台发文)113条": a note without numbers or a stock's words.
+        _rule(rf"(?<![依请])主动公开(?:各类|政府|的)*信息(?:{_NOTE})?", _ITEMS),
+    ),
+    # "主动公开信息28大项、79小项,共计6657条": the items counted in 条 after the groups.
+    (
+        "proactive.total",
+        _rule(
+            rf"(?<![依请])主动公开(?:各类|政府|的)*信息{NUMBER_PATTERN}大项"
+            rf"(?:、{NUMBER_PATTERN}小项)?,?(?=共计|共|合计|总计)",
+            "条",
+        ),
+    ),
+    # "2016年,全镇政府信息公开566条": without 主动 only straight after the year that opens
+    # the sentence, the body ("全镇", "我局") between.
+    (
+        "proactive.total",
+        _rule(
+            rf"(?:^|(?<=[。\n]))(?:{_YEAR_OPENING}),?(?:全[镇乡县区市]|我[镇乡县区市局办委])?"
+            r"政府信息公开(?=\d)",
+            "条",
+        ),
+    ),
     ("proactive.total", _rule(r"公开(?:政府)?信息总数", _ITEMS)),
     (
         "proactive.total",
@@ -301,7 +326,7 @@ _ALL_ZERO = re.compile(
 )
 
 _ZERO = re.compile(
-    r"没有|未(?:发生|出现|收到|接到|接收|受理|有|产生)|为零|为0(?![\d.])|是零|(?:^|[:为])无(?:$|[。,;])|无(?=因|任何|涉及|发生)|均无|零(?:件|起)"
+    r"没有|未(?:发生|出现|收到|接到|接收|受理|有|产生)|为零|为0(?![\d.])|是零|(?:^|[:为])无(?:$|[。,;])|无(?=因|任何|涉及|发生|依申请)|均无|零(?:件|起)"
     r"|(?:全年|本年度?|今年|年内)无"
 )
 # "未收到…申请和未涉及“不予公开”的信息": two statements in one clause, each read alone.
@@ -311,10 +336,16 @@ _NOT_ZERO_CONTEXT = re.compile(
 )
 _REQUEST_WORDS = re.compile(
     r"(?:收到|接到|接收)[^,;。]{0,20}申请|(?:受理|提出|办理)[^,;。]{0,12}申请|依申请公开|申请公开"
+    # "依申请办理事项为零" (domain.md §1), "没有发生依申请信息公开事件"
+    r"|依申请办理事项|依申请(?:政府)?信息公开"
 )
+# "1、依申请公开情况:目前…": a list number before a statement is not a count.
+_LIST_NUMBER = re.compile(r"^\s*(?:\d{1,2}[、.]|\(\d{1,2}\))")
 _FEE_WORDS = re.compile(r"收费|收取[^,;。]{0,6}费|费用")
 _FEE_ZERO = re.compile(
     r"没有|未(?:收取|收费|发生|产生)|未[^,;。]{0,6}收取|不收取|免费|免收|为零|为0(?![\d.])"
+    # "暂未对依申请提供政府信息收取…费用", "未涉及政府信息公开的收费及减免"
+    r"|未对[^,;。]{0,12}收取|未涉及[^,;。]{0,12}收费"
     r"|无(?:收费|任何)"
 )
 _ALL_GRANTED = re.compile(
@@ -572,7 +603,7 @@ def _statements(text: str) -> Iterator[tuple[int, str]]:
 def _zero_statements(text: str) -> Iterator[_Found]:
     for start, clause in _statements(text):
         end = start + len(clause)
-        if re.search(r"\d", re.sub(r"(?:19|20)\d{2}年", "", clause)):
+        if re.search(r"\d", re.sub(r"(?:19|20)\d{2}年", "", _LIST_NUMBER.sub("", clause))):
             continue
         if _NOT_ZERO_CONTEXT.search(clause):
             continue

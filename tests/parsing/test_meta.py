@@ -186,3 +186,56 @@ def test_body_from_the_text_only_without_a_title_name() -> None:
     assert meta.detect(normalize(text)).body_name == "白沙区人民政府"
     untitled = "根据《条例》要求，由青禾镇编制的2011年政府信息公开年度报告。主动公开信息。"
     assert meta.detect(normalize(untitled)).body_name == "青禾镇"
+
+
+_RUN_ON_BODY = (
+    "2020年,开发区在县委、县政府领导下,认真贯彻落实《条例》,依法公开政府信息,"
+    "全年主动公开政府信息31条,未收到政府信息公开申请,未发生行政复议、行政诉讼。" * 2
+)
+
+
+def test_a_title_running_into_the_text_on_one_line_is_the_title() -> None:
+    text = "示例县高新技术开发区2020年政府信息公开工作年度报告" + _RUN_ON_BODY
+    title, body, year = meta.find_title(normalize(text))
+    assert (title, body, year) == (
+        "示例县高新技术开发区2020年政府信息公开工作年度报告",
+        "示例县高新技术开发区",
+        2020,
+    )
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        # A sentence about the report, not its title.
+        "现将示例县高新技术开发区2020年政府信息公开工作年度报告公布如下",
+        "示例县高新技术开发区2020年政府信息公开工作年度报告如下",
+        "示例县高新技术开发区2020年政府信息公开工作年度报告已经编制完成",
+    ],
+)
+def test_a_long_line_opening_with_a_sentence_about_the_report_is_no_title(opening: str) -> None:
+    assert meta.find_title(normalize(opening + _RUN_ON_BODY)) == (None, None, None)
+
+
+def test_a_cover_notice_gives_the_quoted_report_and_its_body() -> None:
+    text = (
+        "示例县白沙镇人民政府关于公布《白沙镇2010年政府信息公开年度报告》的通知\n"
+        "各村委会:\n现将报告公布如下。"
+    )
+    assert meta.find_title(normalize(text)) == (
+        "白沙镇2010年政府信息公开年度报告",
+        "白沙镇",
+        2010,
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The 政府 of 政府信息公开 is no body.
+        "根据《条例》规定,特向社会公布2016年度政府信息公开年度报告。本报告由概述等五部分组成。",
+        "2016年度政府信息公开工作年度报告\n一、概述",
+    ],
+)
+def test_a_bare_generic_word_is_never_the_body(text: str) -> None:
+    assert meta.detect(normalize(text)).body_name is None

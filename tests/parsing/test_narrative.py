@@ -575,3 +575,69 @@ def test_a_report_without_a_title_line_is_recognised_by_its_national_tables() ->
 def test_one_table_word_alone_does_not_make_a_report() -> None:
     with pytest.raises(NotAReport):
         parse("关于本年度办理结果的说明：主动公开信息若干。")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "zeros"),
+    [
+        ("2013年,本街道依申请办理事项为零。", {"requests.new.total"}),
+        ("三、依申请公开政府信息情况:本年度无依申请公开的政府信息。", {"requests.new.total"}),
+        ("因信息公开较为充分,全年没有发生依申请信息公开事件。", {"requests.new.total"}),
+        # The list number of a heading before the statement is not a count.
+        ("2、依申请公开情况:目前本办尚未收到政府信息公开申请。", {"requests.new.total"}),
+        ("本年度未涉及政府信息公开的收费及减免。", {"fees.total"}),
+        ("本所暂未对申请人收取检索、复制、邮寄等费用。", {"fees.total"}),
+    ],
+)
+def test_more_zero_statements(sentence: str, zeros: set[str]) -> None:
+    assert numbers_of(sentence) == dict.fromkeys(zeros, Decimal(0))
+
+
+def test_a_refusal_statement_is_not_a_zero_request_count() -> None:
+    assert numbers_of("本年度无依申请公开不予公开的情况。") == {}
+
+
+def test_a_list_number_does_not_hide_a_count_in_the_statement() -> None:
+    assert numbers_of("3、依申请公开情况:本年度收到申请5件,均未收取费用。") == {
+        "requests.new.total": Decimal(5),
+        "fees.total": Decimal(0),
+    }
+
+
+@pytest.mark.parametrize(
+    ("sentence", "number"),
+    [
+        ("2016年度本镇共主动公开政府信息(办文系统发文)214条,网站公开信息数80条。", 214),
+        ("2013年,本区发布主动公开信息12大项、40小项,共计1520条。", 1520),
+        # Without 主动 only where the year opens the sentence.
+        ("2015年,全乡政府信息公开318条,一是在门户网站公开41条。", 318),
+    ],
+)
+def test_proactive_total_with_a_note_groups_or_without_zhudong(sentence: str, number: int) -> None:
+    assert numbers_of(sentence) == {"proactive.total": number}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # A stock, in the note or before the year's words.
+        "本局主动公开政府信息(累计)300条。",
+        "本局主动公开政府信息(2008年以来)300条。",
+        "截至2011年底,本镇累计主动公开2011年度政府信息41条。",
+        # Without 主动 and without the year opening the sentence: which information is unclear.
+        "依托门户网站,政府信息公开566条。",
+        "2016年,全镇政府信息公开申请3件。",
+    ],
+)
+def test_proactive_total_variant_traps(sentence: str) -> None:
+    assert "proactive.total" not in numbers_of(sentence)
+
+
+def test_a_flattened_page_whose_title_runs_into_the_text_is_a_report() -> None:
+    text = (
+        "示例县高新技术开发区2020年政府信息公开工作年度报告2020年,开发区认真贯彻落实《条例》,"
+        "依法公开政府信息,全年主动公开政府信息31条。一、总体情况(一)主动公开。(二)依申请公开。"
+    ) * 3
+    draft = parse(text)
+    assert (draft.body_name, draft.year) == ("示例县高新技术开发区", 2020)
+    assert {v.metric: v.value for v in draft.values} == {"proactive.total": Decimal(31)}
