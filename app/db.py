@@ -84,7 +84,7 @@ def reader(engine: Engine) -> Engine:
 
 
 async def _session_for(engine: Engine) -> AsyncIterator[Session]:
-    """A session in a transaction, for one request.
+    """A session for one request (in a transaction, but for reads on PostgreSQL: `reader`).
 
     Opening it does no I/O (the connection is taken at the first statement), so it happens
     on the event loop: a sync dependency would cost a thread-pool hop. The end, which talks
@@ -193,6 +193,10 @@ def among(dialect: str, column: Any, name: str) -> Any:
     return column.in_(bindparam(name, expanding=True))
 
 
+# Ids per statement where lists are split: SQLite caps a statement's parameters.
+CHUNK = 2000
+
+
 def in_ids(session: Session, column: Any, ids: Sequence[int]) -> Any:
     """`column IN ids` for a statement built on the spot: on PostgreSQL `= ANY(array)`, one
     parameter, where a list of thousands of ids costs more to render and send than to
@@ -239,13 +243,7 @@ def insert_returning_ids(session: Session, table: Any, rows: list[dict[str, Any]
     if dialect_of(session) != "postgresql":
         statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
         return list(session.execute(statement, rows).scalars())
-    ids = list(
-        session.execute(
-            text(
-                "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"
-            ),
-            {"table": table.name, "n": len(rows)},
-        ).scalars()
-    )
+    draw = "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"
+    ids = list(session.execute(text(draw), {"table": table.name, "n": len(rows)}).scalars())
     bulk_insert(session, table, [{"id": id_, **row} for id_, row in zip(ids, rows, strict=True)])
     return ids

@@ -11,7 +11,7 @@ from the reports.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from itertools import pairwise
 from typing import Any
 
@@ -19,7 +19,7 @@ from sqlalchemy import case, delete, func, insert, literal, select, text
 from sqlalchemy.orm import Session
 
 from app import models
-from app.db import Base, in_ids, insert_for
+from app.db import CHUNK, Base, in_ids, insert_for
 
 # Open-ended validity as years no report can have.
 OPEN_FROM, OPEN_TO = 0, 9999
@@ -200,17 +200,21 @@ def rebuild_absences(session: Session, years: Iterable[int] | None = None) -> No
                 report.year == year, report.scope == "self", report.revision > 0
             )
         ).all()
-        for start in range(0, len(reporting), STRIKE_CHUNK):
-            chunk = reporting[start : start + STRIKE_CHUNK]
-            session.execute(
-                delete(absence)
-                .where(absence.year == year, in_ids(session, absence.jurisdiction_id, chunk))
-                .execution_options(synchronize_session=False)
+        strike_absences(session, year, reporting)
+
+
+def strike_absences(session: Session, year: int, body_ids: Sequence[int]) -> None:
+    """`body_ids` have a current `self` report in `year`: absent no more, under any ancestor."""
+    absence = models.Absence
+    for start in range(0, len(body_ids), CHUNK):
+        session.execute(
+            delete(absence)
+            .where(
+                absence.year == year,
+                in_ids(session, absence.jurisdiction_id, body_ids[start : start + CHUNK]),
             )
-
-
-# Bodies struck out of the absences per statement (SQLite caps a statement's parameters).
-STRIKE_CHUNK = 5000
+            .execution_options(synchronize_session=False)
+        )
 
 
 def _bump_version(session: Session) -> None:

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from app import catalog, models, rules
 from app.db import (
+    CHUNK,
     Base,
     bulk_insert,
     dialect_of,
@@ -49,7 +50,6 @@ from app.services.report_input import ReportInput, ValueInput, check
 
 Status = Literal["created", "revised", "unchanged", "rejected"]
 Key = tuple[int, int, str]  # (jurisdiction id, year, scope)
-CHUNK = 2000
 
 
 @dataclass(frozen=True)
@@ -674,7 +674,6 @@ def _note_reported(session: Session, items: list[Item], fresh: set[int]) -> None
     transaction is still writing. SQLite serialises writers anyway. Taken last in the
     transaction, after the row locks, so that it cannot close a cycle of waits.
     """
-    absence = models.Absence
     postgres = dialect_of(session) == "postgresql"
     for year, body_ids in sorted(grouped({(i.body_id, i.key[1]) for i in items}).items()):
         if postgres:
@@ -685,13 +684,7 @@ def _note_reported(session: Session, items: list[Item], fresh: set[int]) -> None
         if year in fresh:
             hierarchy.rebuild_absences(session, [year])
             continue
-        for start in range(0, len(body_ids), CHUNK):
-            session.execute(
-                delete(absence).where(
-                    absence.year == year,
-                    in_ids(session, absence.jurisdiction_id, body_ids[start : start + CHUNK]),
-                )
-            )
+        hierarchy.strike_absences(session, year, body_ids)
 
 
 def check_aggregates(session: Session, pairs: set[tuple[int, int]], ids: dict[str, int]) -> None:
