@@ -20,14 +20,16 @@ from sqlalchemy import (
     Integer,
     SmallInteger,
     bindparam,
+    case,
     delete,
     func,
     insert,
+    null,
     select,
     true,
     update,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from app import catalog, models
 from app.db import among, dialect_of, grouped, id_table, rows_of
@@ -76,7 +78,6 @@ class Cell:
 @dataclass
 class Aggregate:
     year: int
-    within: Group
     by: str | None
     metrics: list[str]
     groups: list[Group]
@@ -178,37 +179,72 @@ def _members(session: Session, groups: list[Group], year: int) -> dict[int | Non
 class Numbers:
     """What the maintained tables hold for some ancestors in a year."""
 
+    bodies: dict[int, Group]  # by code
     sizes: dict[int, int]
     sums: dict[tuple[int, int], tuple[Decimal, int, int]]
     with_aggregate_report: set[int]
+    # Per ancestor, when asked for: its bodies without a `self` report, and the first codes.
+    absent: dict[int, tuple[int, list[str]]]
+
+
+# Which bodies a numbers statement reads, and the parameters that pick them:
+# "ids" (`ancestors`), "code" (the body `within`), "level" (every body of `level` valid in
+# the year) and "under" (the bodies of `level` under the body `within` in the year).
+Source = str
 
 
 def subtree_numbers(
     session: Session, ancestor_ids: list[int], year: int, metric_ids: list[int]
 ) -> Numbers:
-    """Subtree sizes, sums (the body's own fact plus the roll-up below it) and whether an
-    aggregate-scope report exists, for each ancestor: one statement, because on a warm
-    database the round trips are the cost."""
-    params = {"ancestors": ancestor_ids, "metrics": metric_ids, "year": year}
-    found = Numbers({}, {}, set())
-    rows = rows_of(session, _numbers_statement(dialect_of(session)), params).all()
-    for ancestor, bodies, has_report, metric_id, own, own_revised, below, *below_counts in rows:
-        found.sizes[ancestor] = bodies or 0
-        if has_report:
-            found.with_aggregate_report.add(ancestor)
+    """Subtree sizes, sums and whether an aggregate report exists, for ancestors by id."""
+    return read_numbers(session, "ids", {"ancestors": ancestor_ids}, year, metric_ids, 0)
+
+
+def read_numbers(
+    session: Session,
+    source: Source,
+    params: dict[str, Any],
+    year: int,
+    metric_ids: list[int],
+    cap: int,
+) -> Numbers:
+    """The bodies that `source` picks, each with its subtree size, sums (the body's own fact
+    plus the roll-up below it), whether it has an aggregate-scope report and, when `cap` > 0,
+    its absences: one statement, because on a warm database the round trips are the cost."""
+    lead = min(metric_ids)
+    params = {**params, "metrics": metric_ids, "year": year, "cap": cap, "lead": lead}
+    statement = _numbers_statement(dialect_of(session), source, cap > 0)
+    found = Numbers({}, {}, {}, set(), {})
+    for row in rows_of(session, statement, params).all():
+        ancestor, code, name, level, bodies, has_report, absent, first, metric_id = row[:9]
+        own, own_revised, below, reporting, revised = row[9:]
+        if metric_id == lead:
+            found.bodies[ancestor] = Group(ancestor, code, name, level)
+            found.sizes[ancestor] = bodies or 0
+            if has_report:
+                found.with_aggregate_report.add(ancestor)
+            if absent is not None:
+                found.absent[ancestor] = (absent, first.split(SEPARATOR) if first else [])
         if own is None and below is None:
             continue
-        reporting, revised = (count or 0 for count in below_counts)
         found.sums[(ancestor, metric_id)] = (
             (own or Decimal(0)) + (below or Decimal(0)),
-            (own is not None) + reporting,
-            bool(own_revised) + revised,
+            (own is not None) + (reporting or 0),
+            bool(own_revised) + (revised or 0),
         )
+    found.bodies = dict(sorted(found.bodies.items(), key=lambda item: item[1].code or ""))
     return found
 
 
+# Joins the first absent codes of one body; codes cannot hold control characters.
+SEPARATOR = "\x1f"
+
+
 @cache
-def _numbers_statement(dialect: str) -> Any:
+def _numbers_statement(dialect: str, source: Source, with_absences: bool) -> Any:
+    """One row per body × metric. The per-body columns (absences above all, which count an
+    index range) are only worked out on the row of the `lead` metric: CASE evaluates its
+    subqueries lazily on both databases, and a national answer has 34 bodies × 10 metrics."""
     body, size, fact, rollup, report, metric = (
         models.Jurisdiction,
         models.SubtreeSize,
@@ -227,11 +263,18 @@ def _numbers_statement(dialect: str) -> Any:
     below = (
         (rollup.year == YEAR) & (rollup.metric_id == metric.id) & (rollup.ancestor_id == body.id)
     )
-    return (
+    absent, first = _absence_columns(dialect, with_absences)
+    lead = metric.id == bindparam("lead", type_=Integer)
+    query = (
         select(
             body.id,
+            body.code,
+            body.name,
+            body.level,
             size.bodies,
             aggregate_report,
+            case((lead, absent)),
+            case((lead, first)),
             metric.id,
             fact.value,
             fact.revised,
@@ -244,7 +287,43 @@ def _numbers_statement(dialect: str) -> Any:
         .outerjoin(size, in_year)
         .outerjoin(fact, own)
         .outerjoin(rollup, below)
-        .where(among(dialect, body.id, "ancestors"))
+    )
+    return _picked(query, dialect, source)
+
+
+def _absence_columns(dialect: str, with_absences: bool) -> tuple[Any, Any]:
+    """The body's absences in the year and the first `cap` of their codes, joined by
+    SEPARATOR; both read from the (year, ancestor, code) index."""
+    if not with_absences:
+        return null(), null()
+    absence, body = models.Absence, models.Jurisdiction
+    under = (absence.year == YEAR) & (absence.ancestor_id == body.id)
+    count = select(func.count()).where(under).correlate(body).scalar_subquery()
+    leading = (
+        select(absence.code).where(under).order_by(absence.code).limit(CAP).correlate(body)
+    ).subquery("first")
+    joined = (
+        func.string_agg(leading.c.code, SEPARATOR)
+        if dialect == "postgresql"
+        else func.group_concat(leading.c.code, SEPARATOR)
+    )
+    return count, select(joined).scalar_subquery()
+
+
+def _picked(query: Any, dialect: str, source: Source) -> Any:
+    """`query` (over `Jurisdiction` as the body) restricted to the bodies `source` picks."""
+    body = models.Jurisdiction
+    if source == "ids":
+        return query.where(among(dialect, body.id, "ancestors"))
+    if source == "code":
+        return query.where(body.code == bindparam("within"))
+    query = query.where(body.level == bindparam("level"))
+    if source == "level":
+        return query.where(jurisdictions.valid_in(YEAR, body.valid_from, body.valid_to))
+    outer, closure = aliased(models.Jurisdiction), models.Closure
+    within = select(outer.id).where(outer.code == bindparam("within")).scalar_subquery()
+    return query.join(closure, closure.descendant_id == body.id).where(
+        closure.ancestor_id == within, closure.lo <= YEAR, closure.hi >= YEAR
     )
 
 
@@ -310,12 +389,36 @@ def aggregate(
     by: str | None,
     missing_cap: int,
 ) -> Aggregate:
-    """Every group × metric with value and coverage, as the hierarchy stood in `year`."""
+    """Every group × metric with value and coverage, as the hierarchy stood in `year`.
+
+    The groups are picked inside the statement that reads their numbers (see `_picked`):
+    a question is one round trip, plus the ETag's."""
     metrics = check_metrics(keys)
-    within = resolve_within(session, within_code)
-    groups = groups_of(session, within, by, year)
-    cells = compute_cells(session, groups, metrics, year, missing_cap)
-    return Aggregate(year, within, by, [m.key for m in metrics], groups, cells)
+    ids = catalog_service.metric_ids(session)
+    source, params = _source_of(within_code, by)
+    found = read_numbers(session, source, params, year, _wanted(metrics, ids), missing_cap)
+    members: dict[int | None, list[int]]
+    if within_code is None and by is None:
+        groups, members = [COUNTRY_GROUP], {None: list(found.bodies)}
+    else:
+        groups, members = list(found.bodies.values()), {id_: [id_] for id_ in found.bodies}
+    if within_code is not None and not groups:
+        resolve_within(session, within_code)  # a 404 if there is no such body
+    cells = _finish(session, groups, members, metrics, year, missing_cap, found, ids)
+    return Aggregate(year, by, [m.key for m in metrics], groups, cells)
+
+
+def _source_of(within_code: str | None, by: str | None) -> tuple[Source, dict[str, Any]]:
+    """How `read_numbers` picks a question's groups (the country: its provinces)."""
+    if within_code is None:
+        return "level", {"level": by or "province"}
+    if by is None:
+        return "code", {"within": within_code}
+    return "under", {"within": within_code, "level": by}
+
+
+def _wanted(metrics: list[catalog.Metric], ids: dict[str, int]) -> list[int]:
+    return sorted({ids[k] for metric in metrics for k in stored_keys(metric)})
 
 
 def compute_cells(
@@ -325,11 +428,25 @@ def compute_cells(
     year: int,
     missing_cap: int,
 ) -> dict[tuple[int | None, str], Cell]:
+    """The cells of groups already known (a comparison's, a series' group)."""
     ids = catalog_service.metric_ids(session)
     members = _members(session, groups, year)
-    all_members = {m for ms in members.values() for m in ms}
-    wanted = {ids[k] for metric in metrics for k in stored_keys(metric)}
-    found = subtree_numbers(session, sorted(all_members), year, sorted(wanted))
+    params = {"ancestors": sorted({m for ms in members.values() for m in ms})}
+    found = read_numbers(session, "ids", params, year, _wanted(metrics, ids), missing_cap)
+    return _finish(session, groups, members, metrics, year, missing_cap, found, ids)
+
+
+def _finish(
+    session: Session,
+    groups: list[Group],
+    members: dict[int | None, list[int]],
+    metrics: list[catalog.Metric],
+    year: int,
+    missing_cap: int,
+    found: Numbers,
+    ids: dict[str, int],
+) -> dict[tuple[int | None, str], Cell]:
+    """Cells from the numbers read; `missing` lists and aggregate reports' own totals."""
     stored = {metric.key: [ids[k] for k in stored_keys(metric)] for metric in metrics}
     cells: dict[tuple[int | None, str], Cell] = {}
     for group in groups:
@@ -339,7 +456,7 @@ def compute_cells(
             cell.expected = expected
             cells[(group.id, metric.key)] = cell
     if missing_cap > 0:
-        _add_missing(session, groups, metrics, members, year, missing_cap, cells, ids)
+        _add_missing(session, groups, metrics, members, year, missing_cap, cells, ids, found)
     with_report = [g for g in groups if g.id in found.with_aggregate_report]
     if with_report:
         _add_reported(session, with_report, metrics, year, cells)
@@ -355,84 +472,27 @@ def _add_missing(
     cap: int,
     cells: dict[tuple[int | None, str], Cell],
     ids: dict[str, int],
+    found: Numbers,
 ) -> None:
     """The `missing` lists: where every missing body simply has no report that year (the
-    usual case), straight from the absences; otherwise by searching the subtree."""
-    incomplete = {
-        g.id: members[g.id]
-        for g in groups
-        if any(cells[(g.id, m.key)].missing_count > 0 for m in metrics)
-    }
-    if not incomplete:
-        return
-    absent = _absent(session, incomplete, year, cap)
-    for metric in metrics:
-        search = {}
-        for group_id in incomplete:
-            cell = cells[(group_id, metric.key)]
-            count, codes = absent.get(group_id, (0, []))
+    usual case), straight from the absences read with the numbers; otherwise by searching
+    the subtree."""
+    search: dict[str, dict[int | None, list[int]]] = defaultdict(dict)
+    for group in groups:
+        absent = [found.absent.get(m, (0, [])) for m in members[group.id]]
+        count = sum(n for n, _ in absent)
+        codes = sorted(code for _, first in absent for code in first)[:cap]
+        for metric in metrics:
+            cell = cells[(group.id, metric.key)]
             if cell.missing_count == count:
                 cell.missing = codes
             else:  # some bodies reported, but not this metric
-                search[group_id] = members[group_id]
-        if search:
-            found = _missing(session, search, year, ids[stored_keys(metric)[0]], cap)
-            for group_id, codes in found.items():
+                search[metric.key][group.id] = members[group.id]
+    for metric in metrics:
+        if metric.key in search:
+            lacking = _missing(session, search[metric.key], year, ids[stored_keys(metric)[0]], cap)
+            for group_id, codes in lacking.items():
                 cells[(group_id, metric.key)].missing = codes
-
-
-def _absent(
-    session: Session, members: dict[int | None, list[int]], year: int, cap: int
-) -> dict[int | None, tuple[int, list[str]]]:
-    """Per group: how many of its bodies have no `self` report in `year`, and the first
-    `cap` of their codes."""
-    owner = {member: group for group, ids in members.items() for member in ids}
-    params = {"ancestors": list(owner), "year": year, "cap": cap}
-    counts: dict[int, int] = {}
-    codes: dict[int | None, list[str]] = defaultdict(list)
-    statement = _absent_statement(dialect_of(session))
-    for member, total, found in rows_of(session, statement, params).all():
-        counts[member] = total
-        if found:
-            codes[owner[member]].extend(found.split(SEPARATOR))
-    return {
-        group: (sum(counts.get(m, 0) for m in ids), sorted(codes[group])[:cap])
-        for group, ids in members.items()
-    }
-
-
-# Joins the codes of one group on SQLite; codes cannot hold control characters.
-SEPARATOR = "\x1f"
-
-
-@cache
-def _absent_statement(dialect: str) -> Any:
-    """Per ancestor: the absences under it and the first `cap` of their codes, each read
-    from the (year, ancestor, code) index. PostgreSQL: a row per code (LATERAL ... LIMIT);
-    SQLite, which has no LATERAL: one row per ancestor with the codes joined by SEPARATOR,
-    from correlated subqueries (ranking every absence with a window cost 6 ms nationally).
-    """
-    absence = models.Absence
-    if dialect == "postgresql":
-        groups = id_table("ancestors")
-        under = (absence.year == YEAR) & (absence.ancestor_id == groups.c.group_id)
-        total = select(func.count().label("total")).where(under).lateral("total")
-        first = select(absence.code).where(under).order_by(absence.code).limit(CAP)
-        first_codes = first.lateral("first")
-        return (
-            select(groups.c.group_id, total.c.total, first_codes.c.code)
-            .select_from(groups)
-            .join(total, true())
-            .outerjoin(first_codes, true())
-        )
-    body = models.Jurisdiction
-    in_body = (absence.year == YEAR) & (absence.ancestor_id == body.id)
-    count = select(func.count()).where(in_body).correlate(body).scalar_subquery()
-    leading = (
-        select(absence.code).where(in_body).order_by(absence.code).limit(CAP).correlate(body)
-    ).subquery("first")
-    joined = select(func.group_concat(leading.c.code, SEPARATOR)).scalar_subquery()
-    return select(body.id, count, joined).where(among(dialect, body.id, "ancestors"))
 
 
 def _cell(
