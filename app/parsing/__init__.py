@@ -74,7 +74,9 @@ def parse(source: str, media_type: str = "text/plain") -> Draft:
         table_values, table_warnings = tables.extract(simplified(text), info.format, text)
     warnings = list(info.warnings)
     markers = sum(word in norm.text for word in _REPORT_WORDS)
-    if (info.title is None and markers < 4) or markers < 2:
+    # A report's own title ("某镇2012年政府信息公开工作年度报告") is proof enough for an
+    # excerpt that stops before the sections; without one, the sections' words must show.
+    if (info.title is None and markers < 4) or (info.year is None and markers < 2):
         # A page's title often stays in the site's header, so that the text begins at
         # 一、总体情况; rows of the national tables read from it are proof enough.
         if len(table_values) < _TABLE_VALUES_AS_PROOF:

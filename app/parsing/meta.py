@@ -26,7 +26,10 @@ _TITLE_PATTERNS = (
         rf"(?P<pre>[^\n。,;:!?]{{0,40}}?)政府信息公开(?:工作)?(?P<year>{_YEAR})年度?(?:报告|年报)"
     ),
 )
+# A site's breadcrumb trail ("首页 > 政务公开 > 政府信息公开年报 > 2021 > …") names sections of
+# the site, not the report: never a title, even where it ends in the report's name.
 _SKIP_LINE = re.compile(r"^(?:SOURCE:|正文$|发布(?:时间|日期)|来源|信息来源|索引号|【)")
+_BREADCRUMB = re.compile(r">[^>]*>")
 # Lines that are a page's metadata ("…| 主动公开 | 某镇人民政府 |", "公文生成日期:2019-01-04",
 # a document number "某政〔2011〕6号"): never the first half of a wrapped title.
 _METADATA_LINE = re.compile(r"[|:]|[〔﹝\[(]\d{4}[〕﹞\])]\d+号")
@@ -36,8 +39,11 @@ _BY = r"(?<![理自经])由(?!于|此)(?P<body>[^,。;:\n《》]{2,30}?)编制"
 _BODY_IN_TEXT = (
     re.compile(rf"{_BY}的[^。\n]{{0,30}}?报告"),
     re.compile(rf"(?:报告|条例)[^。\n]{{0,80}}?{_BY}。"),
-    re.compile(rf"公布(?:{_YEAR})年度?(?P<body>[^\n。,;:\d《》]{{2,30}}?){_TITLE_END}"),
+    re.compile(rf"(?:公布|编制了?)(?:{_YEAR})年度?(?P<body>[^\n。,;:\d《》]{{2,30}}?){_TITLE_END}"),
 )
+# A title without a year ("某某局\n政府信息公开工作年度报告"; the year is in the text): the
+# whole line, or two lines joined, is the body and the title words, nothing else.
+_YEARLESS_TITLE = re.compile(rf"(?P<pre>[^\n。,;:!?\d《》]{{2,30}}?){_TITLE_END}")
 # "县政府办公室", "本局", "我镇": no name of a body.
 _NOT_A_NAME = re.compile(r"^(?:本|我|该|各|全|县|市|区|镇|乡|省)")
 # "由某县人民政府办公室编制", "由某镇人民政府党政办公室编制": the office compiles its
@@ -127,7 +133,11 @@ def _year(token: str) -> int | None:
 def find_title(norm: Normalized) -> tuple[str | None, str | None, int | None]:
     """The title line, the body name printed in it and the report year."""
     lines = [line.strip() for line in norm.text.split("\n")[:40]]
-    lines = [line for line in lines if line and not _SKIP_LINE.match(line)]
+    lines = [
+        line
+        for line in lines
+        if line and not _SKIP_LINE.match(line) and not _BREADCRUMB.search(line)
+    ]
     head = lines[:12]
     # A title may be wrapped over two lines: try each line, then it with the next.
     candidates = [
@@ -157,13 +167,18 @@ def find_title(norm: Normalized) -> tuple[str | None, str | None, int | None]:
             post = _shared_government(_clean_body(match.groupdict().get("post") or ""))
             body = _named(pre) or _named(post)
             return title.strip(), body, year
+    for candidate in candidates[:4]:
+        match = _YEARLESS_TITLE.fullmatch(candidate)
+        if match and not _NOT_A_TITLE_START.search(match.group("pre")):
+            body = _named(_clean_body(match.group("pre")))
+            return match.group(0), body, None
     return None, None, None
 
 
 # A flattened page whose title runs straight into the text ("…工作年度报告2019年,我区…"):
 # the title must open the line, name no more than a body, and not go on as a sentence
 # ("…年度报告如下", "…年度报告已经编制").
-_SENTENCE_START = re.compile(r"现将|特向|根据|按照|依据|公布|印发|发布")
+_SENTENCE_START = re.compile(r"现将|特向|根据|按照|依据|公布|印发|发布|编制了")
 _NOT_A_TITLE_START = re.compile(rf"{_SENTENCE_START.pattern}|编制|特|《|关于")
 _SENTENCE_GOES_ON = re.compile(r"[》”\"的已如是由将为于,、:;]|公布|经")
 
@@ -180,6 +195,7 @@ def _run_on_title(pattern: re.Pattern[str], line: str) -> re.Match[str] | None:
 def _clean_body(name: str) -> str:
     name = name.rsplit("|", 1)[-1]  # a metadata row glued on
     name = re.sub(r"^[\W\d_]+", "", name)  # a date or a bullet before the name
+    name = re.sub(r"^[\x00-\x7f]+", "", name)  # a page label ("Page 8 - "): names are Chinese
     name = re.sub(r"^[\s\"“《]+|[\s\"”》]+$", "", name)
     name = re.sub(r"(?:关于|的)$", "", name)
     name = re.sub(r"^(?:关于|由)", "", name)
@@ -207,7 +223,7 @@ def body_in_text(text: str) -> str | None:
 
 
 # "公布2017年度政府信息公开年度报告": the 政府 of 政府信息公开 names no body.
-_GENERIC_NAME = re.compile(r"(?:人民)?政府|机关|单位|部门|本机关|行政机关")
+_GENERIC_NAME = re.compile(r"(?:人民)?政府|机关|单位|部门|本机关|行政机关|街道|乡镇|[镇乡县区市局]")
 
 
 def _named(name: str) -> str | None:

@@ -19,7 +19,7 @@ from app.parsing.text import NUMBER_PATTERN, Normalized, parse_number
 
 _NUM = rf"(?P<n>{NUMBER_PATTERN})(?:余|多)?"
 _FILL = (
-    r"[”\"]?(?:的)?(?:总数|总量|数量|数)?(?:共计|共|总计|合计|累计|计|为|是|达到|达|有|:)*"
+    r"[”\"]?(?:的)?(?:总数|总量|数量|数)?(?:历年)?(?:共计|共|总计|合计|累计|计|为|是|达到|达|有|:)*"
     r"(?:约|近|大约|将近|逾|超过)?"
 )
 
@@ -62,7 +62,7 @@ _CLASS_ITEM = re.compile(
     rf"(?P<stem>[\u4e00-\u9fff]{{1,20}}){_CLASS_WORD}(?:数)?(?:为|有|共|是|各)?{NUMBER_PATTERN}"
 )
 _TEMPLATE_STEM = re.compile("(?:" + "|".join(stem for _, stem in _CONTENT_CLASSES) + "|其他)$")
-_YEAR_ADDITION_WORDS = r",?(?:其中)?(?:今年|本年度?|当年|年内|全年)新增"
+_YEAR_ADDITION_WORDS = r",?(?:其中)?(?:今年|本年度?|当年|年内|全年|(?:19|20)\d{2}年度?)新增"
 _ITEMS = "条|项|件|个"
 _NOTE = r"\((?![^)]*(?:累计|历年|以来|截至|截止|至今))[^()\d]{1,15}\)"
 _YEAR_OPENING = r"(?:19|20)\d{2}年度?|本年度?|全年|今年"
@@ -99,8 +99,14 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "proactive.total",
         _rule(
-            r"(?:全年|本年度?|年内|今年|共|累计|全年共)(?:主动)?公开(?:各类|政府|的)*信息", "条|项"
+            r"(?:全年|本年度?|年内|今年|共|累计|全年共)(?:对外|向社会)?(?:主动)?公开(?:各类|政府|的)*信息",
+            "条|项",
         ),
+    ),
+    # "主动公开涉及疫情防控、社会救助…等方面信息423条": the fields listed, then the total.
+    (
+        "proactive.total",
+        _rule(r"(?<![依请])主动公开涉及[^,;。\d]{2,80}?等(?:方面|领域)(?:的)?(?:政府)?信息", "条"),
     ),
     # 发布 only with 政府信息: "共发布各类信息" is often another channel's output.
     ("proactive.total", _rule(r"(?:全年|本年度?|共|累计)(?:主动)?发布政府信息", "条|项")),
@@ -147,7 +153,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "reading_points.total",
         _rule_number_first(
-            r"(?:设立|设置|建立|设有|开设)了?",
+            r"(?:设立|设置|建立|设有|开设|开辟)了?",
             "处|个",
             r"(?:政府|公共|信息|公开|政务)*(?:查阅|查询)(?:点|场所|室|中心)",
         ),
@@ -172,6 +178,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "staff.total",
         _rule(
             r"人员配置|(?:配备|配置|共有|现有)(?:政府信息公开)?(?:工作)?人员"
+            r"|从事(?:政府)?信息公开工作(?:的)?(?:工作)?人员"
             r"|(?<![专兼全]职)(?<!培训)(?<!参训)(?<!接待)工作人员(?=共)",
             "(?:人|名)(?!次)",
         ),
@@ -196,6 +203,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:举办|组织|开展)[^,;。\d]{0,12}?培训",
         ),
     ),
+    ("training.sessions", _rule(r"参加培训次数", "次(?!数)")),
     (
         "training.attendances",
         _rule(
@@ -209,13 +217,14 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "requests.new.total",
         _rule(
-            r"(?:收到|受理|接到|接收|办理)(?:各类|依申请)*(?:政府)?信息公开(?:的)?申请(?:共|共计)?",
+            r"(?:收到|受理|接到|接收|办理)(?:各类|依申请)*(?:政府)?信息公开(?:的)?申请(?:件(?=\d))?"
+            r"(?:共|共计)?",
             "件|次|份|条|宗",
         ),
     ),
     (
         "requests.new.total",
-        _rule(r"(?:受理|收到|接到)(?:依申请公开|(?:公开)?申请)|申请总数", "件|次|份"),
+        _rule(r"(?:受理|收到|接到)(?:依申请公开|(?:公开)?申请)(?:件(?=\d))?|申请总数", "件|次|份"),
     ),
     # "收到申请政府信息公开26件", "收到依申请公开政府信息申请1件"
     (
@@ -223,6 +232,31 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         _rule(
             r"(?:收到|受理|接到|接收)(?:申请(?:政府)?信息公开|依申请公开(?:政府)?信息(?:的)?申请)",
             "件|次|份",
+        ),
+    ),
+    # "受理公民、法人和其他组织…提出的政府信息公开申请5件": who applied, between.
+    (
+        "requests.new.total",
+        _rule(r"(?:收到|受理|接到)[^,;。\d]{2,40}?提出的(?:政府)?信息公开申请", "件|份"),
+    ),
+    # "共受理12起依申请公开", "收到8份政府信息公开申请": the number before the noun.
+    (
+        "requests.new.total",
+        _rule_number_first(
+            r"(?:收到|受理|接到|接收)了?(?:各类)?",
+            "件|起|份|宗",
+            r"(?:政府信息)?(?:依申请公开|(?:政府)?信息公开(?:的)?申请)",
+        ),
+    ),
+    # Carried over (2019+ tables' rows 二 and 四), stated in the prose.
+    (
+        "requests.carried_in.total",
+        _rule(r"(?:结转上年(?:度)?|上年(?:度)?结转)(?:的)?(?:申请)?", "件"),
+    ),
+    (
+        "requests.carried_out.total",
+        _rule_number_first(
+            r"(?<=[,;])", "件", r"(?:申请)?结转(?:至)?下(?:一)?年(?:度)?(?:继续)?(?:办理|答复)"
         ),
     ),
     # The Jilin template: "政府信息公开申请数为2," (a bare number, as its other counts).
@@ -260,7 +294,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "fees.total",
         # "收取的费用(检索费、邮寄费、复制费等)为0元": the parenthesis lists what it covers.
-        _rule(r"(?:收费|收取(?:的)?费用)(?:金额|总额)?(?:\([^)]{0,30}\))?", "元"),
+        _rule(
+            r"(?:收费|收取(?:的)?费用)(?:金额|总额)?(?:\([^)]{0,30}\))?", "元", unit_optional=True
+        ),
     ),
     (
         "fees.cost_recovery",
@@ -281,7 +317,7 @@ _YEAR_ADDITION = re.compile(_YEAR_ADDITION_WORDS)
 # "截止2010年12月31日,全乡累计主动公开政府信息65条", "到2011年底累计…": a point in time and
 # 累计 together state a stock since the regulation began, unless the year is named (全年累计).
 _STOCK_SINCE = re.compile(r"(?:截至|截止|(?<!达)到)[^。;]{0,30}?累计")
-_THIS_YEAR = re.compile(r"今年|本年|全年|年内|当年")
+_THIS_YEAR = re.compile(r"今年|本年|全年|年内|当年|(?:19|20)\d{2}年度?新增")
 # Metrics that are stocks by nature: a stock with this year's addition is still their value.
 _STOCK_METRICS = frozenset(
     ("staff.total", "staff.full_time", "staff.part_time", "reading_points.total")

@@ -384,7 +384,11 @@ def _table_bounds(rows: Sequence[Row]) -> tuple[int, int]:
     elif first is not None:
         t3 = first
     else:  # no table 3, or only its end (a page that begins inside it): table 4 may follow
-        t4_only = _find_heading(rows, _TABLE4_HEADING, 0, len(rows))
+        # Not before table 2's last row: the overview's "5.因…行政复议、行政诉讼的情况" is a
+        # short heading too, and a page cut after table 2 has no other.
+        proactive = [i for i in short if _proactive_row(rows[i]) is not None]
+        start = proactive[-1] + 1 if proactive else 0
+        t4_only = _find_heading(rows, _TABLE4_HEADING, start, len(rows))
         end = len(rows) if t4_only is None else t4_only
         width = len(APPLICANT_COLUMNS)
         full = [i for i in short if i < end and len(rows[i].values) >= width]

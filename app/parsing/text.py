@@ -42,7 +42,11 @@ for _code in range(0xFF01, 0xFF5F):  # full-width ASCII block
 _CHAR_MAP.update({"\u3000": " ", "\u00a0": " ", "\u2002": " ", "\u2003": " ", "\u200b": " "})
 _CHAR_MAP["\r"] = "\n"
 _TRANSLATE = str.maketrans(_CHAR_MAP)
-_SPACE_RUN = re.compile(" +")
+# Mirror sites print a pinyin gloss after some characters ("报(bào)告", "数(shù)据"): it
+# splits the words, so it is dropped like layout spaces. Only lowercase pinyin letters right
+# after a Chinese character, so that "(一)", "(2019)" and English notes stay.
+_PINYIN = "a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹ"
+_DROPPED = re.compile(rf" +|(?<=[\u3400-\u9fff])\([{_PINYIN}]{{1,7}}\)")
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[—\-–]\s*\d{1,3}\s*[—\-–]|第\s*\d{1,3}\s*页(?:\s*共\s*\d+\s*页)?)\s*$"
 )
@@ -81,16 +85,20 @@ def simplified(original: str) -> str:
 
 
 def normalize(original: str) -> Normalized:
-    """Half-width, simplified, unwrapped text with a map back to `original`."""
+    """Half-width, simplified, unwrapped text with a map back to `original`.
+
+    Layout spaces beside Chinese text and pinyin glosses ("报(bào)告") are dropped.
+    """
     mapped = simplified(original)
     # Spaces beside Chinese text are PDF layout ("2025 年", "规章 22 件"), never meaningful.
     pieces: list[str] = []
     offsets: list[int] = []
     position = 0
-    for run in _SPACE_RUN.finditer(mapped):
+    for run in _DROPPED.finditer(mapped):
         before = mapped[run.start() - 1] if run.start() > 0 else "\n"
         after = mapped[run.end()] if run.end() < len(mapped) else "\n"
-        if _is_cjk(before) or _is_cjk(after) or before == "\n" or after == "\n":
+        gloss = run.group().startswith("(")
+        if gloss or _is_cjk(before) or _is_cjk(after) or before == "\n" or after == "\n":
             pieces.append(mapped[position : run.start()])
             offsets.extend(range(position, run.start()))
             position = run.end()

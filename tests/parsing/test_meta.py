@@ -239,3 +239,46 @@ def test_a_cover_notice_gives_the_quoted_report_and_its_body() -> None:
 )
 def test_a_bare_generic_word_is_never_the_body(text: str) -> None:
     assert meta.detect(normalize(text)).body_name is None
+
+
+@pytest.mark.parametrize(
+    ("text", "body", "year"),
+    [
+        # A breadcrumb trail before the title is the site's, not the report's.
+        (
+            "首页 > 政务公开 > 政府信息公开年报\n\n2019年某省贸易厅政府信息公开工作年度报告\n",
+            "某省贸易厅",
+            2019,
+        ),
+        (
+            "首页 > 政务公开 > 年报 > 2021 > 街道办事处政府信息公开工作年度报告\n"
+            "2021年青桥路街道政府信息公开工作年度报告\n",
+            "青桥路街道",
+            2021,
+        ),
+        # A page label from a flip-book conversion.
+        ("Page 8 - 某市某区档案局2022年政府信息公开工作年度报告\nP. 8\n", "某市某区档案局", 2022),
+        # No year in the title: the year comes from the text.
+        (
+            "某市科学技术局\n政府信息公开工作年度报告\n为做好工作，根据2020年政务公开工作要点，"
+            "本报告所列数据的统计期限自2020年1月1日起至2020年12月31日。\n",
+            "某市科学技术局",
+            2020,
+        ),
+        # The office compiled the government's report, named after 编制了.
+        (
+            "根据《条例》规定，松河区政务公开领导小组办公室编制了2019年松河区人民政府信息公开"
+            "工作年度报告。\n一、总体情况\n",
+            "松河区人民政府",
+            2019,
+        ),
+    ],
+)
+def test_title_behind_page_furniture_and_without_a_year(text: str, body: str, year: int) -> None:
+    info = meta.detect(normalize(text))
+    assert (info.body_name, info.year) == (body, year)
+
+
+def test_a_bare_level_word_is_no_body_name() -> None:
+    text = "根据《条例》要求，特编制并向社会公布2021年度街道信息公开年度报告。\n一、总体情况\n"
+    assert meta.detect(normalize(text)).body_name is None

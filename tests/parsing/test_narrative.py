@@ -641,3 +641,71 @@ def test_a_flattened_page_whose_title_runs_into_the_text_is_a_report() -> None:
     draft = parse(text)
     assert (draft.body_name, draft.year) == ("示例县高新技术开发区", 2020)
     assert {v.metric: v.value for v in draft.values} == {"proactive.total": Decimal(31)}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "metric", "number"),
+    [
+        # Wordings of real reports that the rules missed (the sentences are made up).
+        ("2014年，全乡政府共对外公开信息36条。", "proactive.total", 36),
+        (
+            "截止到2021年12月，青桥街道主动公开涉及社会救助、养老服务、安全生产等方面信息312条。",
+            "proactive.total",
+            312,
+        ),
+        ("截至2015年末，我乡从事信息公开工作人员3人。", "staff.total", 3),
+        ("全乡全年参加培训次数2次，参加培训16人次。", "training.sessions", 2),
+        ("同时开辟了 3个公共查阅点，", "reading_points.total", 3),
+        ("2016年受理依申請公開件7件，均已办结。", "requests.new.total", 7),
+        ("全区共受理政府信息公开申请件845件，", "requests.new.total", 845),
+        (
+            "受理公民、法人和其他组织提出的政府信息公开申请4件，均按时答复。",
+            "requests.new.total",
+            4,
+        ),
+        ("2014年，我局共受理12起依申请公开，均按程序办理。", "requests.new.total", 12),
+        ("区政府办公室共收到6份政府信息公开申请，", "requests.new.total", 6),
+        ("全年共受理申请31件，结转上年2件，均在期限内答复。", "requests.carried_in.total", 2),
+        ("已答复410件，17件结转下年答复。", "requests.carried_out.total", 17),
+        ("本街道共收到申请2件，均按时办结。依申请公开收费为0。", "fees.total", 0),
+    ],
+)
+def test_wordings_from_the_2026_tuning_set(sentence: str, metric: str, number: int) -> None:
+    assert numbers_of(sentence).get(metric) == Decimal(number)
+
+
+def test_a_year_named_addition_after_a_stock_is_the_years_count() -> None:
+    text = "截至2010年底，我局主动公开政府信息历年累计60条，其中2010年新增主动公开政府信息15条。"
+    assert numbers_of(text).get("proactive.total") == Decimal(15)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # A sub-item of the total, not a summary of fields ("等方面").
+        "其中主动公开涉及食品安全的信息50条。",
+        # Trained people of another body, and a count of trainings per month.
+        "每月参加培训次数不少于1次。",
+        # Requests carried over are not the year's new requests.
+        "17件结转下年答复。",
+    ],
+)
+def test_near_misses_of_the_new_wordings_give_no_total(sentence: str) -> None:
+    found = numbers_of(sentence)
+    assert "proactive.total" not in found
+    assert "requests.new.total" not in found
+    assert "training.sessions" not in found
+
+
+def test_a_titled_excerpt_that_stops_before_the_sections_is_a_report() -> None:
+    text = (
+        "青禾镇2012年政府信息公开工作年度报告\n"
+        "2012年，我镇根据《中华人民共和国政府信息公开条例》要求编制本报告。\n"
+        "一、概述\n我镇设有专职人员1人，兼职人员2人。"
+    )
+    draft = parse(text)
+    assert (draft.body_name, draft.year) == ("青禾镇", 2012)
+    assert {v.metric: v.value for v in draft.values} == {
+        "staff.full_time": Decimal(1),
+        "staff.part_time": Decimal(2),
+    }

@@ -565,3 +565,36 @@ def test_table_3_header_rows_padded_with_blank_pipe_cells_are_not_value_rows() -
     assert got["requests.total_handled.total"].value == Decimal(131)
     assert got["requests.new.commercial"].value == Decimal(8)
     assert len([m for m in got if m.startswith("requests.")]) == 25 * 7
+
+
+def test_table_2_one_cell_per_paragraph_after_an_overview_naming_table_4() -> None:
+    # An invented township page: its overview has a short heading about reconsideration and
+    # litigation before table 2, and the page stops after table 2 (no table 3 or 4).
+    cells = "\n\n".join(
+        [
+            "规章", "0", "0", "1",
+            "规范性文件", "2", "2", "7",
+            "第二十条第(五)项", "信息内容", "上一年项目数量", "本年增/减", "处理决定数量",
+            "行政许可", "4", "-1", "12",
+        ]
+    )  # fmt: skip
+    text = (
+        "青禾乡2020年政府信息公开工作年度报告\n\n一、总体情况\n\n"
+        "  1.依申请公开政府信息办理情况\n\n  2020年度我乡未接到政府信息公开申请。\n\n"
+        "  5.因政府信息公开申请提起行政复议、行政诉讼的情况\n\n"
+        "  2020年,全乡未发生因政府信息公开申请提起的行政复议和行政诉讼案件。\n\n"
+        "二、主动公开政府信息情况\n\n第二十条第(一)项\n\n信息内容\n\n本年新\n制作数量\n\n"
+        "本年新\n公开数量\n\n对外公开总数量\n\n" + cells + "\n"
+    )
+    values, _ = tables.extract(simplified(text), "2019")
+    assert {v.metric: v.value for v in values} == {
+        "proactive.rules.issued": 0,
+        "proactive.rules.published": 0,
+        "proactive.rules.published_total": 1,
+        "proactive.normative_docs.issued": 2,
+        "proactive.normative_docs.published": 2,
+        "proactive.normative_docs.published_total": 7,
+        "proactive.licensing.items_prev_year": 4,
+        "proactive.licensing.items_change": -1,
+        "proactive.licensing.decisions": 12,
+    }

@@ -112,3 +112,13 @@ def test_taiwan_style_vocabulary_becomes_mainland_with_offsets_kept() -> None:
     assert norm.text == "共主动公开政府信息19条,由某某办编制"
     assert len(norm.offsets) == len(original)
     assert normalize("政务资讯").text == "政务资讯"
+
+
+def test_pinyin_glosses_of_mirror_pages_are_dropped_with_offsets_kept() -> None:
+    # Mirror pages print a reading after some characters: "报(bào)告", "数(shù)据".
+    original = "本報(bào)告所列數(shù)據(jù)截至年底。主動(dòng)公開信息12條。(一)概述 (2019)"
+    norm = normalize(original)
+    assert norm.text == "本报告所列数据截至年底。主动公开信息12条。(一)概述(2019)"
+    start = norm.text.index("主动")
+    s, e = norm.span(start, start + 4)
+    assert original[s:e] == "主動(dòng)公開"
