@@ -616,17 +616,20 @@ def _complete_rows(
 ) -> tuple[list[DraftValue], list[Warning]]:
     """The rows of a cut-off table 3 that stand on their own.
 
-    Without the whole table its arithmetic cannot place rows, so only rows that carry their
-    own label on their own line are kept, and only where the row adds up by itself (its
-    总计 is printed and equals the sum of the six applicant columns): a row cut short or
-    misread rarely does. The last line of a text that stops inside the table may itself
-    be cut, so it is not kept either.
+    Without the whole table its arithmetic cannot place rows, so only rows with a label of
+    their own are kept: printed on the row, or on the label lines just above its numbers
+    (one cell per line, or a line of numbers under its label) where every row of numbers
+    has a label. Where some have none, the labels may have been printed as a block above
+    the numbers, and the label just above the first row of numbers is then the last
+    row's. And only where the row adds up by itself (its 总计 is printed and equals the sum
+    of the six applicant columns): a row cut short or misread rarely does. The last cell
+    of a text that stops inside the table may itself be cut, so it is not kept either.
     """
     values: list[DraftValue] = []
     kept: list[str] = []
     for key in REQUEST_ROWS[fmt]:
         item = by_key.get(key)
-        if item is None or item.soft or not text[item.row.end :].strip():
+        if item is None or (item.soft and unlabeled) or not text[item.cells[-1].end :].strip():
             continue
         grid = [parse_value(c.text) or Parsed("not_reported") for c in item.cells]
         total, parts = grid[-1], grid[:-1]

@@ -354,7 +354,8 @@ def test_a_cut_table_keeps_only_rows_that_are_labelled_whole_and_add_up() -> Non
         *pipe_rows(ROWS_2021[:3]),
         # An OCR slip: the row no longer adds up (10 + 1 ≠ 17), so it is not trusted.
         "（二）部分公开 | 10 | 1 | 0 | 0 | 0 | 0 | 17 | ||",
-        # Numbers under a label line of their own: placed by the line before, not kept.
+        # Numbers under a label line of their own, where every row of numbers has a label:
+        # placed by the line just above.
         "（三）不予公开 | 1.属于国家秘密 |",
         "1 0 0 0 0 0 1",
         "2.其他法律行政法规禁止公开 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | ||",
@@ -367,13 +368,38 @@ def test_a_cut_table_keeps_only_rows_that_are_labelled_whole_and_add_up() -> Non
     assert sorted({m.rsplit(".", 1)[0] for m in got}) == [
         "requests.carried_in",
         "requests.denied.law_forbidden",
+        "requests.denied.state_secret",
         "requests.granted",
         "requests.new",
     ]
     assert shown(got["requests.granted.total"]) == Decimal(55)
+    assert shown(got["requests.denied.state_secret.natural_person"]) == Decimal(1)
     assert [w.code for w in warnings] == ["truncated_table"]
     assert "requests.partial.total" in warnings[0].metrics
     assert "requests.granted.total" not in warnings[0].metrics
+
+
+def test_a_cut_table_printed_one_cell_per_paragraph_keeps_its_whole_rows() -> None:
+    cells = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+    lines = ["三、收到和处理政府信息公开申请情况", "申请人情况", *cells]
+    lines += ["一、本年新收政府信息公开申请数量", *list("2100003")]
+    lines += ["二、上年结转政府信息公开申请数量", *list("0000000")]
+    lines += ["三、本年度办理结果", "（一）予以公开", "1", "1"]  # cut here
+    got = by_metric(tables.extract("\n\n".join(lines), "2021")[0])
+    assert shown(got["requests.new.natural_person"]) == Decimal(2)
+    assert shown(got["requests.new.total"]) == Decimal(3)
+    assert shown(got["requests.carried_in.total"]) == Decimal(0)
+    assert not [m for m in got if m.startswith("requests.granted")]
+
+
+def test_a_cut_table_with_its_labels_printed_as_a_block_keeps_no_row_by_the_block() -> None:
+    # The label just above the numbers is the last row's; the numbers are the first row's.
+    labels = ["一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量"]
+    text = "\n".join(
+        [*PADDED_HEADER, *labels, "3 0 0 0 0 0 3", "1 0 0 0 0 0 1", "（本页以下内容缺失）"]
+    )
+    got = by_metric(tables.extract(text, "2021")[0])
+    assert not [m for m in got if m.startswith(("requests.new", "requests.carried_in"))]
 
 
 def test_the_last_line_of_a_text_that_stops_inside_table_3_is_not_kept() -> None:
