@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
@@ -12,6 +12,7 @@ from sqlalchemy import (
     Engine,
     Integer,
     MetaData,
+    Table,
     bindparam,
     create_engine,
     event,
@@ -162,6 +163,11 @@ def insert_for(session: Session) -> Any:
     from sqlalchemy.dialects import postgresql, sqlite
 
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+def table_of(model: type[Base]) -> Table:
+    """A mapped class's Core table (for executemany and COPY, which take tables)."""
+    return cast(Table, model.__table__)
 
 
 def dialect_of(session: Session) -> str:

@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-import httpx
 import psycopg
 from sqlalchemy import make_url, text
 
@@ -29,7 +28,7 @@ from bench import questions as q
 from bench.environment import ROOT, fresh_database, prepare, running_service
 from bench.generate import Generator, report_format
 from bench.load import Loader, LoadResult
-from bench.measure import StatementProfile, api_call, ms, percentile, table, timed
+from bench.measure import HttpClient, StatementProfile, api_call, ms, percentile, table, timed
 from bench.seed import Seeder
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -296,7 +295,7 @@ def measure_all(
     runner = q.SqlRunner(url)
     engine = make_engine(url)
     profile = StatementProfile(engine)
-    client = httpx.Client(base_url=base, timeout=120)
+    client = HttpClient(base)
     n = args.requests
     out = []
     print(
@@ -377,12 +376,14 @@ def measure_api_without_jit(
         connection.execute(f'ALTER DATABASE "{name}" SET jit = off')
     try:
         print("\nthe API again with jit = off (ALTER DATABASE … SET jit = off, new server) ...")
-        with running_service(url) as base, httpx.Client(base_url=base, timeout=120) as client:
+        with running_service(url) as base:
+            client = HttpClient(base)
             for record in records:
                 question = record["question"]
                 call = api_call(client, question.path, question.params)
                 n = args.requests
                 record["api_nojit"] = timed(call, n, 5, API_SECONDS, minimum=min(n, 50))
+            client.close()
     finally:
         with psycopg.connect(conninfo, autocommit=True) as connection:
             connection.execute(f'ALTER DATABASE "{name}" RESET jit')

@@ -40,7 +40,8 @@ WHERE f.year = {year} AND c.depth > 0
 GROUP BY f.year, f.metric_id, c.ancestor_id"""
 
 # hierarchy.rebuild_absences for one year: every body of the year, then those reporting
-# struck out (an anti-join is planned badly on freshly copied, unanalysed reports).
+# struck out (an anti-join is planned badly on freshly copied, unanalysed reports), then
+# the totals.
 ABSENCES_OF_YEAR = (
     """
 INSERT INTO absences (year, ancestor_id, code, jurisdiction_id)
@@ -51,6 +52,10 @@ WHERE c.lo <= {year} AND c.hi >= {year}""",
 DELETE FROM absences WHERE year = {year} AND jurisdiction_id IN (
     SELECT jurisdiction_id FROM reports
     WHERE year = {year} AND scope = 'self' AND revision > 0)""",
+    """
+INSERT INTO absence_totals (year, ancestor_id, absent)
+SELECT year, ancestor_id, count(*) FROM absences WHERE year = {year}
+GROUP BY year, ancestor_id""",
 )
 
 COLUMNS = {
@@ -277,6 +282,7 @@ class Seeder:
             self._write({"rollups": rows})
         # The year's absences, from all its reports (the API's included).
         self._execute(f"DELETE FROM absences WHERE year = {int(year)}")
+        self._execute(f"DELETE FROM absence_totals WHERE year = {int(year)}")
         for statement in ABSENCES_OF_YEAR:
             self._execute(statement.format(year=int(year)))
         self._commit()

@@ -1,8 +1,9 @@
 """Check that bench/seed.py writes what the API would: `python -m bench.verify_seed`.
 
 Two fresh databases with the small registry: one loaded through POST /v1/reports/batch, one
-written by the seeder; their reports, values, facts, roll-ups and absences must be equal
-(compared by codes and keys, not ids). Takes a few minutes, because the API path is the slow one.
+written by the seeder; their reports, values, facts, roll-ups, absences and absence totals
+must be equal (compared by codes and keys, not ids). Takes a few minutes, because the API
+path is the slow one.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ QUERIES = {
     "absences": """SELECT a.year, j.code, b.code FROM absences a
         JOIN jurisdictions j ON j.id = a.ancestor_id
         JOIN jurisdictions b ON b.id = a.jurisdiction_id""",
+    "absence_totals": """SELECT t.year, j.code, t.absent FROM absence_totals t
+        JOIN jurisdictions j ON j.id = t.ancestor_id WHERE t.absent <> 0""",
 }
 
 

@@ -292,15 +292,23 @@ def _numbers_statement(dialect: str, source: Source, with_absences: bool) -> Any
 
 
 def _absence_columns(dialect: str, with_absences: bool) -> tuple[Any, Any]:
-    """The body's absences in the year and the first `cap` of their codes, joined by
-    SEPARATOR; both read from the (year, ancestor, code) index."""
+    """The body's count of absences in the year (from `absence_totals`) and the first `cap`
+    of their codes joined by SEPARATOR (from the (year, ancestor, code) index)."""
     if not with_absences:
         return null(), null()
-    absence, body = models.Absence, models.Jurisdiction
-    under = (absence.year == YEAR) & (absence.ancestor_id == body.id)
-    count = select(func.count()).where(under).correlate(body).scalar_subquery()
+    absence, total, body = models.Absence, models.AbsenceTotal, models.Jurisdiction
+    count = (
+        select(func.coalesce(func.sum(total.absent), 0))
+        .where(total.year == YEAR, total.ancestor_id == body.id)
+        .correlate(body)
+        .scalar_subquery()
+    )
     leading = (
-        select(absence.code).where(under).order_by(absence.code).limit(CAP).correlate(body)
+        select(absence.code)
+        .where(absence.year == YEAR, absence.ancestor_id == body.id)
+        .order_by(absence.code)
+        .limit(CAP)
+        .correlate(body)
     ).subquery("first")
     joined = (
         func.string_agg(leading.c.code, SEPARATOR)

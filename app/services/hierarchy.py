@@ -10,16 +10,16 @@ from the reports.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import case, delete, func, insert, literal, select, text
+from sqlalchemy import bindparam, case, delete, func, insert, literal, select, text, update
 from sqlalchemy.orm import Session
 
 from app import models
-from app.db import CHUNK, Base, in_ids, insert_for
+from app.db import CHUNK, Base, in_ids, insert_for, table_of
 
 # Open-ended validity as years no report can have.
 OPEN_FROM, OPEN_TO = 0, 9999
@@ -168,7 +168,8 @@ def reported_years(session: Session, years: Iterable[int] | None = None) -> list
 
 def rebuild_absences(session: Session, years: Iterable[int] | None = None) -> None:
     """The absences of `years` (default: every year with a `self` report) from the reports:
-    each body of the year with no current `self` report, under each of its ancestors.
+    each body of the year with no current `self` report, under each of its ancestors; and
+    their totals per ancestor.
 
     Written as "everyone, then strike out the reporting" rather than an anti-join: a year's
     first reports are not in the planner's statistics yet, and with an estimate of one
@@ -178,15 +179,17 @@ def rebuild_absences(session: Session, years: Iterable[int] | None = None) -> No
     (a hashed `= ANY(array)` on PostgreSQL) takes milliseconds however it is planned.
     """
     wanted = reported_years(session) if years is None else sorted(set(years))
-    absence, closure, report, body = (
+    absence, total, closure, report, body = (
         models.Absence,
+        models.AbsenceTotal,
         models.Closure,
         models.Report,
         models.Jurisdiction,
     )
-    session.execute(
-        delete(absence) if years is None else delete(absence).where(absence.year.in_(wanted))
-    )
+    for table in (absence, total):
+        session.execute(
+            delete(table) if years is None else delete(table).where(table.year.in_(wanted))
+        )
     columns = ["year", "ancestor_id", "code", "jurisdiction_id"]
     for year in wanted:
         everyone = (
@@ -200,14 +203,39 @@ def rebuild_absences(session: Session, years: Iterable[int] | None = None) -> No
                 report.year == year, report.scope == "self", report.revision > 0
             )
         ).all()
-        strike_absences(session, year, reporting)
+        _delete_absences(session, year, reporting, counted=False)
+        counts = (
+            select(absence.year, absence.ancestor_id, func.count())
+            .where(absence.year == year)
+            .group_by(absence.year, absence.ancestor_id)
+        )
+        session.execute(insert(total).from_select(["year", "ancestor_id", "absent"], counts))
 
 
 def strike_absences(session: Session, year: int, body_ids: Sequence[int]) -> None:
-    """`body_ids` have a current `self` report in `year`: absent no more, under any ancestor."""
+    """`body_ids` have a current `self` report in `year`: absent no more, under any ancestor;
+    their ancestors' totals go down by as many."""
+    struck = _delete_absences(session, year, body_ids, counted=True)
+    if not struck:
+        return
+    total = table_of(models.AbsenceTotal)
+    lower = (
+        update(total)
+        .where(total.c.year == year, total.c.ancestor_id == bindparam("ancestor"))
+        .values(absent=total.c.absent - bindparam("struck"))
+    )
+    # In id order: concurrent ingests of a year then lock the same rows in the same order.
+    session.execute(lower, [{"ancestor": a, "struck": n} for a, n in sorted(struck.items())])
+
+
+def _delete_absences(
+    session: Session, year: int, body_ids: Sequence[int], counted: bool
+) -> Counter[int]:
+    """Delete the absences of `body_ids` in `year`; with `counted`, how many per ancestor."""
     absence = models.Absence
+    struck: Counter[int] = Counter()
     for start in range(0, len(body_ids), CHUNK):
-        session.execute(
+        statement = (
             delete(absence)
             .where(
                 absence.year == year,
@@ -215,6 +243,11 @@ def strike_absences(session: Session, year: int, body_ids: Sequence[int]) -> Non
             )
             .execution_options(synchronize_session=False)
         )
+        if counted:
+            struck.update(session.scalars(statement.returning(absence.ancestor_id)))
+        else:
+            session.execute(statement)
+    return struck
 
 
 def _bump_version(session: Session) -> None:

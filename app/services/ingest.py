@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from sqlalchemy import (
     Boolean,
@@ -41,6 +41,7 @@ from app.db import (
     in_ids,
     insert_for,
     insert_returning_ids,
+    table_of,
 )
 from app.errors import InconsistentReport, InvalidReport, ProblemError
 from app.schemas.common import as_number
@@ -398,10 +399,6 @@ def _insert(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> 
     # The ORM's bulk path or a multi-row VALUES construct spends longer in Python than the
     # database spends writing.
     bulk_insert(session, table_of(model), rows)
-
-
-def table_of(model: type[Base]) -> Table:
-    return cast(Table, model.__table__)
 
 
 def fact_numbers(values: Sequence[ValueInput]) -> dict[str, Decimal]:

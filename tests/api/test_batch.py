@@ -168,11 +168,14 @@ def test_concurrent_first_reports_of_a_year_keep_the_absences_exact(
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         assert set(pool.map(post, posting)) == {201}
-    absence = models.Absence
+    absence, total = models.Absence, models.AbsenceTotal
+    totals = select(total.ancestor_id, total.absent).where(total.absent != 0)
     with Session(engine) as session:
         kept = set(session.execute(select(absence.ancestor_id, absence.code)).all())
+        kept_totals = set(session.execute(totals).all())
         hierarchy.rebuild_absences(session)
         assert kept == set(session.execute(select(absence.ancestor_id, absence.code)).all())
+        assert kept_totals == set(session.execute(totals).all())
         session.rollback()
         county = session.scalar(select(models.Jurisdiction.id).where(body.code == "220582"))
         under_county = {code for ancestor, code in kept if ancestor == county}
