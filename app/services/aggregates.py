@@ -141,29 +141,14 @@ YEAR = bindparam("year", type_=SmallInteger)
 CAP = bindparam("cap", type_=Integer)
 
 
-def groups_of(session: Session, within: Group, by: str | None, year: int) -> list[Group]:
-    """`within` itself, or the bodies of level `by` under it in `year`, by code."""
-    if by is None:
-        return [within]
-    params = {"level": by, "year": year, "within": within.id}
-    rows = rows_of(session, _groups_statement(national=within.id is None), params)
-    return [Group(*row) for row in rows.all()]
-
-
 @cache
-def _groups_statement(national: bool) -> Any:
+def _level_statement() -> Any:
+    """The bodies of a level valid in a year."""
     body = models.Jurisdiction
-    query = select(body.id, body.code, body.name, body.level).where(
-        body.level == bindparam("level")
+    return select(body.id).where(
+        body.level == bindparam("level"),
+        jurisdictions.valid_in(YEAR, body.valid_from, body.valid_to),
     )
-    if national:
-        query = query.where(jurisdictions.valid_in(YEAR, body.valid_from, body.valid_to))
-    else:
-        closure = models.Closure
-        query = query.join(closure, closure.descendant_id == body.id).where(
-            closure.ancestor_id == bindparam("within"), closure.lo <= YEAR, closure.hi >= YEAR
-        )
-    return query.order_by(body.code)
 
 
 def _members(session: Session, groups: list[Group], year: int) -> dict[int | None, list[int]]:
@@ -171,7 +156,7 @@ def _members(session: Session, groups: list[Group], year: int) -> dict[int | Non
     provinces: list[int] = []
     if any(g.id is None for g in groups):
         params = {"level": "province", "year": year}
-        provinces = [row.id for row in rows_of(session, _groups_statement(True), params).all()]
+        provinces = list(rows_of(session, _level_statement(), params).scalars())
     return {g.id: (provinces if g.id is None else [g.id]) for g in groups}
 
 
@@ -397,11 +382,23 @@ def aggregate(
     by: str | None,
     missing_cap: int,
 ) -> Aggregate:
-    """Every group × metric with value and coverage, as the hierarchy stood in `year`.
-
-    The groups are picked inside the statement that reads their numbers (see `_picked`):
-    a question is one round trip, plus the ETag's."""
+    """Every group × metric with value and coverage, as the hierarchy stood in `year`."""
     metrics = check_metrics(keys)
+    groups, cells = question_cells(session, metrics, within_code, by, year, missing_cap)
+    return Aggregate(year, by, [m.key for m in metrics], groups, cells)
+
+
+def question_cells(
+    session: Session,
+    metrics: list[catalog.Metric],
+    within_code: str | None,
+    by: str | None,
+    year: int,
+    missing_cap: int,
+) -> tuple[list[Group], dict[tuple[int | None, str], Cell]]:
+    """The groups of a question (`within` itself, or its bodies of level `by`, in `year`)
+    with their cells. The groups are picked inside the statement that reads their numbers
+    (see `_picked`): one round trip."""
     ids = catalog_service.metric_ids(session)
     source, params = _source_of(within_code, by)
     found = read_numbers(session, source, params, year, _wanted(metrics, ids), missing_cap)
@@ -412,8 +409,7 @@ def aggregate(
         groups, members = list(found.bodies.values()), {id_: [id_] for id_ in found.bodies}
     if within_code is not None and not groups:
         resolve_within(session, within_code)  # a 404 if there is no such body
-    cells = _finish(session, groups, members, metrics, year, missing_cap, found, ids)
-    return Aggregate(year, by, [m.key for m in metrics], groups, cells)
+    return groups, _finish(session, groups, members, metrics, year, missing_cap, found, ids)
 
 
 def _source_of(within_code: str | None, by: str | None) -> tuple[Source, dict[str, Any]]:

@@ -242,12 +242,10 @@ def compare_groups(
 ) -> list[Item]:
     """Groups as they stand in `year`, each against its own roll-up of the base year."""
     metrics = aggregates.check_metrics(keys)
-    within = aggregates.resolve_within(session, within_code)
-    groups = aggregates.groups_of(session, within, by, year)
-    now = aggregates.compute_cells(session, groups, metrics, year, missing_cap=0)
+    groups, now = aggregates.question_cells(session, metrics, within_code, by, year, 0)
     then = aggregates.compute_cells(session, groups, metrics, base_year, missing_cap=0)
     moved = boundary_changes(session, groups, year, base_year)
-    if within.id is None and by is None:
+    if within_code is None and by is None:
         moved = {None} if _country_changed(session, year, base_year) else set()
     samples = _constant_sample(session, groups, metrics, year, base_year) if constant_sample else {}
     items = []
