@@ -255,6 +255,10 @@ def _refusals(report_format: str) -> dict[str, str]:
 def _value(
     item: Any, index: int, report_format: str | None, seen: dict[str, int], problems: Problems
 ) -> ValueInput | None:
+    plain = _plain_count(item, report_format, seen)
+    if plain is not None:
+        seen[plain.metric] = index
+        return plain
     at = f"/values/{index}"
     if not isinstance(item, dict):
         problems.add(at, "each value must be an object {metric, value} or {metric, state}")
@@ -282,6 +286,25 @@ def _value(
     if len(problems.items) > before or metric is None:
         return None
     return ValueInput(metric.key, number, state, approximate, note)
+
+
+# Whole non-negative numbers below this need no range check.
+_PLAIN_LIMIT = int(MAX_ABS_VALUE)
+
+
+def _plain_count(item: Any, report_format: str | None, seen: dict[str, int]) -> ValueInput | None:
+    """The value, if it is the common case that needs no check beyond a look-up: exactly
+    {metric, value}, a key the format takes and not seen before, a whole number ≥ 0.
+    Anything else is None and goes through `_value`'s checks (a batch holds ~50,000
+    values, nearly all like this, and the full checks were a third of its Python time)."""
+    if type(item) is not dict or len(item) != 2 or report_format is None:
+        return None
+    key, raw = item.get("metric"), item.get("value")
+    if type(raw) is not int or not 0 <= raw < _PLAIN_LIMIT or type(key) is not str:
+        return None
+    if key in seen or key not in catalog.metrics() or key in _refusals(report_format):
+        return None
+    return ValueInput(key, Decimal(raw), "reported")
 
 
 def _values(
