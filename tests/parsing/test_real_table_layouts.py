@@ -15,6 +15,7 @@ import pytest
 
 from app.parsing import NotAReport, parse, tables
 from app.parsing.draft import DraftValue
+from app.parsing.tables import APPLICANT_COLUMNS
 from tests.parsing.test_tables import ROWS_2021
 
 
@@ -390,6 +391,47 @@ def test_a_cut_table_printed_one_cell_per_paragraph_keeps_its_whole_rows() -> No
     assert shown(got["requests.new.total"]) == Decimal(3)
     assert shown(got["requests.carried_in.total"]) == Decimal(0)
     assert not [m for m in got if m.startswith("requests.granted")]
+
+
+def test_a_cut_table_printing_its_empty_cells_keeps_rows_with_a_blank_total() -> None:
+    # This page prints every empty cell as a lone "|" (see the new row), also after a
+    # row's last value and in rows left wholly empty; 总计 is sometimes left empty too.
+    lines = ["三、收到和处理政府信息公开申请情况 |", "申请人情况 |", "||||||||"]
+    lines += cell_lines("一、本年新收政府信息公开申请数量", [9, "", "", "", "", "", 9])
+    lines += cell_lines("二、上年结转政府信息公开申请数量", [1, "", "", "", "", "", 1])
+    lines += ["三、本年度办理结果 |", "（一）予以公开 |", "7 |", *["|"] * 7]
+    lines += cell_lines("（二）部分公开", [""] * 7)
+    lines += ["（三）不予公开 |", "1.属于国家秘密 |", *["|"] * 8]
+    lines += ["2.其他法律行政法规禁止公开 |", "|", "|", "|"]  # cut here
+    values, warnings = tables.extract("\n".join(lines), "2021")
+    got = by_metric(values)
+    assert [shown(got[f"requests.granted.{c}"]) for c in ("natural_person", "total")] == [
+        7,
+        "not_reported",
+    ]
+    assert {shown(got[f"requests.partial.{c}"]) for c in APPLICANT_COLUMNS} == {"not_reported"}
+    assert shown(got["requests.denied.state_secret.total"]) == "not_reported"
+    assert not [m for m in got if m.startswith("requests.denied.law_forbidden")]
+    assert [w.code for w in warnings] == ["truncated_table"]
+
+
+def test_a_blank_total_is_not_kept_where_no_row_shows_the_columns() -> None:
+    # No row adds up before it: nothing shows that the page keeps its cells in place.
+    lines = ["三、收到和处理政府信息公开申请情况 |", "申请人情况 |", "||||||||"]
+    lines += ["一、本年新收政府信息公开申请数量 |", "9 |", "|", "2 |", *["|"] * 5]
+    lines += ["（本页以下内容缺失）"]
+    got = by_metric(tables.extract("\n".join(lines), "2021")[0])
+    assert not [m for m in got if m.startswith("requests.new")]
+
+
+def test_a_pages_lone_pipes_are_not_empty_cells_where_it_never_prints_one_between_values() -> None:
+    lines = ["三、收到和处理政府信息公开申请情况 |", "申请人情况 |", "||||||||"]
+    lines += cell_lines("一、本年新收政府信息公开申请数量", [9, 0, 0, 0, 0, 0, 9])
+    lines += ["二、上年结转政府信息公开申请数量 |", "1 |", *["|"] * 7]
+    lines += ["（本页以下内容缺失）"]
+    got = by_metric(tables.extract("\n".join(lines), "2021")[0])
+    assert shown(got["requests.new.total"]) == Decimal(9)
+    assert not [m for m in got if m.startswith("requests.carried_in")]
 
 
 def test_a_cut_table_with_its_labels_printed_as_a_block_keeps_no_row_by_the_block() -> None:
