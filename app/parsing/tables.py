@@ -389,7 +389,8 @@ def _table_bounds(rows: Sequence[Row]) -> tuple[int, int]:
     before the table's first row, and the table-4 heading the first one after its last row.
     """
     short = [i for i, row in enumerate(rows) if 0 < len(row.label) <= _LABEL_MAX]
-    news = [i for i in short if _request_key(rows[i].label) == "new"]
+    # A sentence ("…。2020年新收到政府信息公开申请31件,办结28件。") is no row label.
+    news = [i for i in short if _request_key(rows[i].label) == "new" and "。" not in rows[i].label]
     first = news[0] if news else None
     headings = [i for i in short if _is_heading(rows[i], _TABLE3_HEADING)]
     before = [i for i in headings if first is None or i <= first]
@@ -856,6 +857,8 @@ def _proactive(text: str, rows: Sequence[Row], fmt: str) -> tuple[list[DraftValu
     seen: set[str] = set()
     values: list[DraftValue] = []
     warnings: list[Warning] = []
+    empty: list[tuple[str, Row]] = []  # rows printed without a cell in a section of no number
+    cells_below = False  # some row's numbers stand one per line below its label
     for i, row in enumerate(rows):
         names = _header_columns(row)
         if names is not None:
@@ -866,6 +869,11 @@ def _proactive(text: str, rows: Sequence[Row], fmt: str) -> tuple[list[DraftValu
             continue
         wanted = columns[key]
         found = _proactive_cells(rows, i, header, wanted)
+        cells_below = cells_below or (found is not None and not row.values)
+        if found is None and _in_empty_section(rows, i):
+            seen.add(key)
+            empty.append((key, row))
+            continue
         if found is None:
             if row.values or _following_values(rows, i):
                 seen.add(key)
@@ -885,7 +893,43 @@ def _proactive(text: str, rows: Sequence[Row], fmt: str) -> tuple[list[DraftValu
             if parsed.value is not None and parsed.value < 0 and column != "items_change":
                 continue
             values.append(_value(text, metric, parsed, cell, source))
+    if cells_below:
+        # Such a page drops empty cells, so a row without one left all its cells empty.
+        for key, row in empty:
+            blank = Cell("", row.start, row.start)
+            for column in columns[key]:
+                values.append(_value(text, f"proactive.{key}.{column}", _BLANK, blank, row))
+    elif empty:
+        names = ", ".join(key for key, _ in empty)
+        warnings.append(_warn("truncated_table", f"table 2 rows {names}: no cell printed"))
     return values, warnings
+
+
+_BLANK = Parsed("not_reported")
+_SECTION_HEADING = re.compile(r"^第二十条第?\(?[一二三四五六七八九十]+\)?项")
+
+
+def _in_empty_section(rows: Sequence[Row], i: int) -> bool:
+    """Row i is in a section of table 2 (第二十条第(五)项 …) with no cell of any row.
+
+    The section must be closed by the next one's heading: a text cut inside it says
+    nothing of the cells it lost.
+    """
+    if rows[i].values:
+        return False
+    for row in rows[i + 1 :]:
+        if row.values:
+            return False
+        if _SECTION_HEADING.match(row.label):
+            break
+    else:
+        return False
+    for row in reversed(rows[:i]):
+        if row.values:
+            return False
+        if _SECTION_HEADING.match(row.label):
+            return True
+    return False
 
 
 def _following_values(rows: Sequence[Row], i: int) -> list[tuple[Cell, Row]]:

@@ -549,3 +549,67 @@ def test_table_4_lines_of_numbers_with_one_printed_twice_give_nothing() -> None:
     values, warnings = tables.extract("\n".join([lines[0], lines[1], *lines[1:]]), "2021")
     assert values == []
     assert [w.code for w in warnings] == ["table_ambiguous"]
+
+
+# --- D: table 2 printed one number per line, empty cells dropped -------------------------------
+
+CELLS_BELOW_2019 = """二、主动公开政府信息情况
+第二十条第(一)项
+信息内容
+本年新制作数量
+本年新公开数量
+对外公开总数量
+规章
+0
+0
+0
+规范性文件
+3
+3
+41
+第二十条第(五)项
+信息内容
+上一年项目数量
+本年增/减
+处理决定数量
+行政许可
+其他对外管理服务事项
+第二十条第(六)项
+信息内容
+上一年项目数量
+本年增/减
+处理决定数量
+行政处罚
+行政强制
+第二十条第(八)项
+"""
+
+
+def test_rows_without_a_cell_in_a_section_without_a_number_are_empty() -> None:
+    values, warnings = tables.extract(CELLS_BELOW_2019, "2019")
+    got = by_metric(values)
+    assert warnings == []
+    assert [shown(got[f"proactive.normative_docs.{c}"]) for c in ("issued", "published")] == [3, 3]
+    for key in ("licensing", "other_services", "penalties", "compulsory"):
+        assert shown(got[f"proactive.{key}.decisions"]) == "not_reported"
+        assert got[f"proactive.{key}.decisions"].evidence is not None
+
+
+def test_a_section_cut_by_the_end_of_the_text_gives_no_empty_row() -> None:
+    text = CELLS_BELOW_2019.rsplit("第二十条第(八)项", 1)[0]
+    got = by_metric(tables.extract(text, "2019")[0])
+    assert "proactive.licensing.decisions" in got
+    assert "proactive.penalties.decisions" not in got
+
+
+def test_a_section_without_a_number_on_a_page_that_never_prints_one_below_a_label() -> None:
+    text = CELLS_BELOW_2019.replace("规章\n0\n0\n0\n规范性文件\n3\n3\n41\n", "")
+    values, warnings = tables.extract(text, "2019")
+    assert values == []
+    assert [w.code for w in warnings] == ["truncated_table"]
+
+
+def test_a_sentence_of_the_overview_naming_new_requests_does_not_start_table_3() -> None:
+    text = "一、总体情况\n依申请公开依法规范。本年新收到政府信息公开申请31件,办结28件。\n"
+    values, _ = tables.extract(text + CELLS_BELOW_2019, "2019")
+    assert shown(by_metric(values)["proactive.normative_docs.published_total"]) == Decimal(41)
