@@ -900,8 +900,8 @@ def _proactive(text: str, rows: Sequence[Row], fmt: str) -> tuple[list[DraftValu
             for column in columns[key]:
                 values.append(_value(text, f"proactive.{key}.{column}", _BLANK, blank, row))
     elif empty:
-        names = ", ".join(key for key, _ in empty)
-        warnings.append(_warn("truncated_table", f"table 2 rows {names}: no cell printed"))
+        empty_rows = ", ".join(key for key, _ in empty)
+        warnings.append(_warn("truncated_table", f"table 2 rows {empty_rows}: no cell printed"))
     return values, warnings
 
 
