@@ -636,6 +636,18 @@ def _statements(text: str) -> Iterator[tuple[int, str]]:
                 yield start + cut, clause[cut:following]
 
 
+_PERSONS = re.compile(r"公民|自然人|个人")
+_ORGANISATIONS = re.compile(r"法人|组织|企业")
+
+
+def _some_applicants(clause: str) -> bool:
+    """The clause names applicants of one kind only ("未收到法人或者其他组织…的申请").
+
+    Such a statement says nothing of the others', so the year's total is not zero by it.
+    """
+    return bool(_PERSONS.search(clause)) != bool(_ORGANISATIONS.search(clause))
+
+
 def _zero_statements(text: str) -> Iterator[_Found]:
     for start, clause in _statements(text):
         end = start + len(clause)
@@ -653,7 +665,13 @@ def _zero_statements(text: str) -> Iterator[_Found]:
                 yield _Found("litigation.total", Decimal(0), "printed", start, end)
             if "申诉" in clause:
                 yield _Found("complaints.total", Decimal(0), "printed", start, end)
-        if zero and not legal and _REQUEST_WORDS.search(clause) and "费" not in clause:
+        if (
+            zero
+            and not legal
+            and _REQUEST_WORDS.search(clause)
+            and "费" not in clause
+            and not _some_applicants(clause)
+        ):
             yield _Found("requests.new.total", Decimal(0), "printed", start, end)
         if _FEE_WORDS.search(clause) and _FEE_ZERO.search(clause) and not legal:
             metric = "fees.information_processing" if "处理费" in clause else "fees.total"

@@ -892,6 +892,11 @@ def _proactive(text: str, rows: Sequence[Row], fmt: str) -> tuple[list[DraftValu
                 continue
             if parsed.value is not None and parsed.value < 0 and column != "items_change":
                 continue
+            if source.cell_lines and cell.text and not text[cell.end :].strip():
+                # A page that closes each cell with a pipe stops on this one unclosed: it
+                # may be cut ("0" of "0.35").
+                warnings.append(_warn("truncated_table", f"{metric}: the text stops on it"))
+                continue
             values.append(_value(text, metric, parsed, cell, source))
     if cells_below:
         # Such a page drops empty cells, so a row without one left all its cells empty.

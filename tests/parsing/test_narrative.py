@@ -593,6 +593,19 @@ def test_more_zero_statements(sentence: str, zeros: set[str]) -> None:
     assert numbers_of(sentence) == dict.fromkeys(zeros, Decimal(0))
 
 
+@pytest.mark.parametrize(
+    ("sentence", "zeros"),
+    [
+        # One kind of applicant named: nothing said of the others.
+        ("2024年度,未收到法人或者其他组织对依申请公开政府信息的申请。", {}),
+        ("本年度未收到公民提出的政府信息公开申请。", {}),
+        ("本年度未收到公民、法人或者其他组织提出的政府信息公开申请。", {"requests.new.total"}),
+    ],
+)
+def test_a_zero_for_one_kind_of_applicant_is_no_zero_total(sentence: str, zeros: set[str]) -> None:
+    assert numbers_of(sentence) == dict.fromkeys(zeros, Decimal(0))
+
+
 def test_a_refusal_statement_is_not_a_zero_request_count() -> None:
     assert numbers_of("本年度无依申请公开不予公开的情况。") == {}
 

@@ -277,6 +277,7 @@ def test_one_cell_per_line_with_padding_lines_in_table_2() -> None:
         "||",
         "行政事业性收费 |",
         "0",  # the last cell of a table is not always closed
+        "三、收到和处理政府信息公开申请情况",
     ]
     values, warnings = tables.extract("\n".join(lines), "2021")
     got = by_metric(values)
@@ -613,3 +614,13 @@ def test_a_sentence_of_the_overview_naming_new_requests_does_not_start_table_3()
     text = "一、总体情况\n依申请公开依法规范。本年新收到政府信息公开申请31件,办结28件。\n"
     values, _ = tables.extract(text + CELLS_BELOW_2019, "2019")
     assert shown(by_metric(values)["proactive.normative_docs.published_total"]) == Decimal(41)
+
+
+def test_a_table_2_number_that_ends_the_text_is_not_kept() -> None:
+    lines = ["信息内容 |", "本年处理决定数量 |", "||", *cell_lines("行政处罚", [0])]
+    lines += ["行政强制 |", "0"]  # the page closes its cells: this one may be cut
+    values, warnings = tables.extract("\n".join(lines), "2021")
+    got = by_metric(values)
+    assert shown(got["proactive.penalties.decisions"]) == Decimal(0)
+    assert "proactive.compulsory.decisions" not in got
+    assert [w.code for w in warnings] == ["truncated_table"]
