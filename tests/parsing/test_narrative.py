@@ -498,6 +498,19 @@ def test_proactive_total_variants(sentence: str, number: int) -> None:
     ("sentence", "metric", "number"),
     [
         ("在信息公开专栏或信息公开网站发布信息，共35条。", "proactive.online.items", 35),
+        ("本年通过镇政府网站共发布了信息61条,网站点击量约900次。", "proactive.online.items", 61),
+        (
+            "全年累计在县政府门户网站更新发布信息17条,其中通知公告5条。",
+            "proactive.online.items",
+            17,
+        ),
+        ("通过区政府门户网站公开发布防汛、救灾等政府信息23条;", "proactive.online.items", 23),
+        ("其中政府网站公开信息95条,占比20.1%;", "proactive.online.items", 95),
+        (
+            "2023年在市人民政府网站公开信息310条,微信公众号发布信息44条。",
+            "proactive.online.items",
+            310,
+        ),
         ("本年度全县共收到申请政府信息公开14件(次)。", "requests.new.total", 14),
         ("今年我委共收到依申请公开政府信息申请3件。", "requests.new.total", 3),
         ("政府信息公开申请数为5，", "requests.new.total", 5),
@@ -510,6 +523,11 @@ def test_proactive_total_variants(sentence: str, number: int) -> None:
 )
 def test_more_wording_variants(sentence: str, metric: str, number: int) -> None:
     assert numbers_of(sentence).get(metric) == number
+
+
+def test_a_website_among_other_channels_gives_no_website_count() -> None:
+    got = numbers_of("2023年通过政府网站、信息查阅场所等公开信息900条。")
+    assert "proactive.online.items" not in got
 
 
 @pytest.mark.parametrize(
