@@ -233,7 +233,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "requests.new.total",
         _rule(
-            r"(?:收到|受理|接到|接收|办理)(?:各类|依申请)*(?:政府)?信息公开(?:的)?申请(?:件(?=\d))?"
+            r"(?:收到|受理|接到|接收)(?:各类|依申请)*(?:政府)?信息公开(?:的)?申请(?:件(?=\d))?"
             r"(?:共|共计)?",
             "件|次|份|条|宗",
         ),
@@ -264,10 +264,45 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:政府信息)?(?:依申请公开|(?:政府)?信息公开(?:的)?申请)",
         ),
     ),
+    # "收到政府依申请公开件2件", "收到政府信息依申请公开办理事项1件", "受理政府信息依申请公开0件"
+    (
+        "requests.new.total",
+        _rule(
+            r"(?:收到|受理|接到|接收)(?:政府)?(?:信息)?依申请公开(?:件|办理事项|事项)?",
+            "件|份|次",
+        ),
+    ),
+    # "收到自然人、法人或其他组织向我镇提交的政府信息公开申请0件"
+    (
+        "requests.new.total",
+        _rule(r"(?:收到|受理|接到)[^,;。\d]{2,40}?提交的(?:政府)?信息公开申请", "件|份"),
+    ),
     # Carried over (2019+ tables' rows 二 and 四), stated in the prose.
     (
         "requests.carried_in.total",
-        _rule(r"(?:结转上年(?:度)?|上年(?:度)?结转)(?:的)?(?:申请)?", "件"),
+        _rule(r"(?:结转上年(?:度)?|上年(?:度)?结转)(?:的)?(?:(?:政府)?信息公开)?(?:申请)?", "件"),
+    ),
+    # "结转下年继续办理7件", "结转2020年继续办理的6件": the number after the words.
+    (
+        "requests.carried_out.total",
+        _rule(
+            r"结转(?:下一?年度?|(?:19|20)\d{2}年度?(?=继续))(?:继续)?(?:办理|答复)?(?:的)?",
+            "件",
+        ),
+    ),
+    # "按时办结130件", "今年共办结35件": the handled requests, the table's （七）总计. Not
+    # "办结上年结转3件" (the words between name carried-over requests).
+    ("requests.total_handled.total", _rule(r"(?<![未])办结(?:申请)?", "件")),
+    # The table's reasons named in the prose ("本机关不掌握的政府信息4件").
+    (
+        "requests.unable.not_held.total",
+        _rule(r"本机关不掌握(?:的)?(?:相关)?(?:政府)?信息", "件"),
+    ),
+    ("requests.unable.needs_creation.total", _rule(r"没有现成信息需要另行制作", "件")),
+    ("requests.unable.unclear.total", _rule(r"补正后申请内容仍不明确", "件")),
+    (
+        "requests.not_processed.confirm_existing.total",
+        _rule(r"要求行政机关确认或重新出具已获取信息", "件"),
     ),
     (
         "requests.carried_out.total",

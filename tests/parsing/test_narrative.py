@@ -525,6 +525,58 @@ def test_more_wording_variants(sentence: str, metric: str, number: int) -> None:
     assert numbers_of(sentence).get(metric) == number
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("本年收到政府依申请公开件3件,均按时答复。", {"requests.new.total": 3}),
+        (
+            "2023年,我局收到政府信息依申请公开办理事项4件,已按时办结答复。",
+            {"requests.new.total": 4},
+        ),
+        ("2023年某镇共受理政府信息依申请公开0件。", {"requests.new.total": 0}),
+        (
+            "2023年收到自然人、法人或其他组织向我镇提交的政府信息公开申请6件,"
+            "上年结转政府信息公开申请1件。",
+            {"requests.new.total": 6, "requests.carried_in.total": 1},
+        ),
+        (
+            "2023年,全县共受理政府信息公开申请120件,结转上年3件,按时办结118件,"
+            "结转下年继续办理5件。",
+            {
+                "requests.new.total": 120,
+                "requests.carried_in.total": 3,
+                "requests.total_handled.total": 118,
+                "requests.carried_out.total": 5,
+            },
+        ),
+        (
+            "本年共受理依申请公开40件,按时办结38件,结转2024年继续办理的2件。",
+            {
+                "requests.new.total": 40,
+                "requests.total_handled.total": 38,
+                "requests.carried_out.total": 2,
+            },
+        ),
+        (
+            "本机关不掌握的政府信息3件,没有现成信息需要另行制作1件,补正后申请内容仍不明确2件,"
+            "要求行政机关确认或重新出具已获取信息1件。",
+            {
+                "requests.unable.not_held.total": 3,
+                "requests.unable.needs_creation.total": 1,
+                "requests.unable.unclear.total": 2,
+                "requests.not_processed.confirm_existing.total": 1,
+            },
+        ),
+        # 办理 may count carried-over requests too: not the year's new ones.
+        ("一是依法办理政府信息公开申请212件,较上年下降5%。", {}),
+    ],
+)
+def test_request_counts_of_2019_and_later_reports_in_prose(
+    sentence: str, expected: dict[str, int]
+) -> None:
+    assert numbers_of(sentence) == expected
+
+
 def test_a_website_among_other_channels_gives_no_website_count() -> None:
     got = numbers_of("2023年通过政府网站、信息查阅场所等公开信息900条。")
     assert "proactive.online.items" not in got
