@@ -9,6 +9,7 @@ Evidence offsets point into the text parsed: the input itself for text, and the 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 
 from app import catalog
@@ -125,7 +126,7 @@ def _merge(
     warnings: list[Warning] = []
     by_metric = {value.metric: value for value in table}
     values = list(table)
-    for value in prose:
+    for value in _litigation_blocks(prose, report_format):
         table_value = by_metric.get(value.metric)
         if table_value is None and value.metric in _TABLE_SUMS and table:
             table_value = _table_sum(table, *_TABLE_SUMS[value.metric], value.metric)
@@ -157,6 +158,27 @@ def _merge(
             continue
         values.append(value)
     return values, warnings
+
+
+# Table 4's litigation blocks: litigation.total is their sum in 2019+ reports, never posted.
+_LITIGATION_BLOCKS = ("litigation_direct.total", "litigation_after_review.total")
+
+
+def _litigation_blocks(prose: list[DraftValue], report_format: str | None) -> list[DraftValue]:
+    """The prose values, a zero litigation.total of a 2019+ report as zero in both blocks.
+
+    "未发生…行政诉讼" means no suit of either kind; any other number cannot be split.
+    """
+    metric = catalog.metrics().get("litigation.total")
+    if report_format is None or metric is None or not metric.is_derived_in(report_format):
+        return prose
+    out: list[DraftValue] = []
+    for value in prose:
+        if value.metric == "litigation.total" and value.value == 0 and value.state == "reported":
+            out += [replace(value, metric=block) for block in _LITIGATION_BLOCKS]
+        else:
+            out.append(value)
+    return out
 
 
 def _table_sum(table: list[DraftValue], prefix: str, suffix: str, key: str) -> DraftValue | None:

@@ -624,3 +624,30 @@ def test_a_table_2_number_that_ends_the_text_is_not_kept() -> None:
     assert shown(got["proactive.penalties.decisions"]) == Decimal(0)
     assert "proactive.compulsory.decisions" not in got
     assert [w.code for w in warnings] == ["truncated_table"]
+
+
+# --- E: zero litigation in the prose of a 2019+ report -----------------------------------------
+
+NO_TABLE_4 = """某镇人民政府2023年政府信息公开工作年度报告
+一、总体情况
+(二)依申请公开。2023年收到政府信息公开申请0件,未发生因政府信息公开引起的{what}。
+二、主动公开政府信息情况
+第二十条第(一)项
+信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数
+规章 | 0 | 0 | 0
+行政规范性文件 | 1 | 0 | 4
+"""
+
+
+def test_no_litigation_in_the_prose_is_zero_in_both_litigation_blocks() -> None:
+    got = by_metric(parse(NO_TABLE_4.format(what="行政复议和行政诉讼")).values)
+    assert shown(got["review.total"]) == Decimal(0)
+    assert shown(got["litigation_direct.total"]) == Decimal(0)
+    assert shown(got["litigation_after_review.total"]) == Decimal(0)
+    assert "litigation.total" not in got  # derived in this format, never posted
+
+
+def test_a_number_of_lawsuits_in_the_prose_of_a_2019_report_is_not_split() -> None:
+    text = NO_TABLE_4.replace("未发生因政府信息公开引起的{what}。", "发生行政诉讼2件。")
+    got = by_metric(parse(text).values)
+    assert not [m for m in got if m.startswith("litigation")]
