@@ -81,7 +81,15 @@ def simplified(original: str) -> str:
     """Half-width, simplified characters; the same length as `original`, offsets unchanged."""
     # Taiwan-style vocabulary on big5 mirrors ("政府資訊"), two characters for two. Only the
     # traditional spelling: a simplified "资讯" is news ("政务资讯"), not disclosure items.
-    return original.replace("資訊", "信息").translate(_TRANSLATE)
+    # 文件 becomes 檔案 the same way ("規範性檔案", "部門檔案類信息"), but 檔案 alone is also
+    # the traditional 档案 (archives: "檔案館"), so only where a 文件 word shows it.
+    text = original.replace("資訊", "信息")
+    if "檔案" in text:
+        text = _TAIWAN_FILE.sub(lambda m: m.group().replace("檔案", "文件"), text)
+    return text.translate(_TRANSLATE)
+
+
+_TAIWAN_FILE = re.compile(r"性檔案|檔案類|公開檔案")
 
 
 def normalize(original: str) -> Normalized:
