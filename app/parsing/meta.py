@@ -139,12 +139,15 @@ def find_title(norm: Normalized) -> tuple[str | None, str | None, int | None]:
         if line and not _SKIP_LINE.match(line) and not _BREADCRUMB.search(line)
     ]
     head = lines[:12]
-    # A title may be wrapped over two lines: try each line, then it with the next.
+    # A title may be wrapped over two lines: try each line, then it with the next; not
+    # where the next repeats it (a page header "某县人民政府" above "某县人民政府2021年度…").
     candidates = [
         candidate
         for i, line in enumerate(head)
         for candidate in (
-            (line,) if _METADATA_LINE.search(line) else (line, "".join(head[i : i + 2]))
+            (line,)
+            if _METADATA_LINE.search(line) or "".join(head[i + 1 : i + 2]).startswith(line)
+            else (line, "".join(head[i : i + 2]))
         )
     ]
     for candidate in candidates:

@@ -265,6 +265,14 @@ def test_a_bare_generic_word_is_never_the_body(text: str) -> None:
             "某市科学技术局",
             2020,
         ),
+        # A page header repeating the body above the title line is not part of the title.
+        (
+            " 某某县人民政府\n      某某县人民政府\n\n  某某县人民政府2021年度\n信息公开年度报告\n",
+            "某某县人民政府",
+            2021,
+        ),
+        # The traditional variant 陜 of a province's name.
+        ("陜西省某某廳2022年政府信息公開工作年度報告\n", "陕西省某某厅", 2022),
         # The office compiled the government's report, named after 编制了.
         (
             "根据《条例》规定，松河区政务公开领导小组办公室编制了2019年松河区人民政府信息公开"
