@@ -484,9 +484,11 @@ _STATISTICS_LABELS = {
 _HEADING = re.compile(
     r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))(?P<heading>.{2,40})$"
 )
+_WHEN = r"(?:本年度|本年|全年|今年|(?:19|20)\d{2}年度?)"
+# "本年度无。", "我镇2016年度无申请。" (the body first, then the year).
 _NOTHING_LINE = re.compile(
-    r"^(?:本年度|本年|全年|今年|(?:19|20)\d{2}年度?)?[,]?(?:我[^,;。]{0,4})?"
-    r"(?:无|没有|为零|无此类情况|无相关情况|未发生)[。.]?$"
+    rf"^{_WHEN}?[,]?(?:我[^,;。\d]{{0,4}})?{_WHEN}?[,]?"
+    r"(?:无|没有|为零|无此类情况|无相关情况|未发生|(?P<no_request>(?:无|没有|未收到)(?:此类|相关)?申请))[。.]?$"
 )
 
 
@@ -708,13 +710,13 @@ def _zero_statements(text: str) -> Iterator[_Found]:
             continue
         zero = _ZERO.search(clause)
         legal = False
-        if zero and ("复议" in clause or "诉讼" in clause or "申诉" in clause):
+        if zero and ("复议" in clause or "诉讼" in clause or "申诉" in clause or "申述" in clause):
             legal = True
             if "复议" in clause:
                 yield _Found("review.total", Decimal(0), "printed", start, end)
             if "诉讼" in clause:
                 yield _Found("litigation.total", Decimal(0), "printed", start, end)
-            if "申诉" in clause:
+            if "申诉" in clause or "申述" in clause:  # 申述: a common slip for 申诉
                 yield _Found("complaints.total", Decimal(0), "printed", start, end)
         if (
             zero
@@ -753,9 +755,13 @@ def _nothing_under_heading(text: str) -> Iterator[_Found]:
     content = [i for i, line in enumerate(lines) if line.strip()]
     for here, following in itertools.pairwise(content):
         heading = _HEADING.match(lines[here].strip())
-        if not heading or not _NOTHING_LINE.match(lines[following].strip()):
+        nothing = _NOTHING_LINE.match(lines[following].strip())
+        if not heading or not nothing:
             continue
         words = heading.group("heading")
+        if nothing.group("no_request"):
+            # "无申请" under the fees heading says there were no requests, not what was charged.
+            words = words.replace("收费", "")
         span = (starts[following], starts[following] + len(lines[following]))
         metrics = [
             metric

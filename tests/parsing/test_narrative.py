@@ -319,6 +319,21 @@ def test_nothing_under_a_heading_is_zero_for_the_heading_items() -> None:
     assert numbers_of(text) == {"fees.total": 0, "review.total": 0, "litigation.total": 0}
 
 
+def test_no_request_under_each_heading() -> None:
+    text = (
+        "三、依申请公开政府信息和不予公开政府信息情况\n某镇2016年度无申请。\n"
+        "四、依申请公开政府信息收费及减免情况\n某镇2016年度无申请。\n"
+        "五、因政府信息公开申请行政复议、提起行政诉讼的情况\n我镇2016年度无申请。\n"
+    ).replace("某镇", "我镇")
+    # "无申请" under the fees heading says nothing of fees.
+    assert numbers_of(text) == {"requests.new.total": 0, "review.total": 0, "litigation.total": 0}
+
+
+def test_shenshu_slip_for_shensu_is_still_complaints() -> None:
+    text = "我镇2014年度未发生针对本单位政府信息公开事务的行政复议案、诉讼和申述的情况。"
+    assert numbers_of(text) == {"review.total": 0, "litigation.total": 0, "complaints.total": 0}
+
+
 def test_quoted_outcome_labels() -> None:
     found = numbers_of(
         "已答复的申请中，“同意公开”的105件，“同意部分公开”的9件，“不同意公开”的12件。"
