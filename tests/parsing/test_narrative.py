@@ -329,6 +329,15 @@ def test_no_request_under_each_heading() -> None:
     assert numbers_of(text) == {"requests.new.total": 0, "review.total": 0, "litigation.total": 0}
 
 
+def test_a_towns_year_opening_with_what_it_published() -> None:
+    text = "2016年镇政府信息公开全年发布各类信息132条,其中业务类30条。"
+    assert numbers_of(text).get("proactive.total") == 132
+
+
+def test_requests_received_by_the_request_system() -> None:
+    assert numbers_of("2016年,政府信息依申请公开系统共收到2宗信息。") == {"requests.new.total": 2}
+
+
 def test_shenshu_slip_for_shensu_is_still_complaints() -> None:
     text = "我镇2014年度未发生针对本单位政府信息公开事务的行政复议案、诉讼和申述的情况。"
     assert numbers_of(text) == {"review.total": 0, "litigation.total": 0, "complaints.total": 0}
