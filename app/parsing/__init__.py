@@ -39,6 +39,11 @@ _REPORT_WORDS = (
     "信息公开申请",
     "查阅",
 )
+# An opening that calls itself the report ("本年报根据《中华人民共和国政府信息公开条例》…编制")
+# is as good as its title.
+_SELF_DESCRIBED = re.compile(
+    r"本(?:年度)?(?:报告|年报)(?:是)?(?:根据|依据|按照)[^。\n]{0,20}?《中华人民共和国政府信息公开条例》"
+)
 _NOT_A_REPORT = "the text is not an annual report on government information disclosure"
 # Values read from the national tables that make an untitled text a report.
 _TABLE_VALUES_AS_PROOF = 3
@@ -77,7 +82,18 @@ def parse(source: str, media_type: str = "text/plain") -> Draft:
     markers = sum(word in norm.text for word in _REPORT_WORDS)
     # A report's own title ("某镇2012年政府信息公开工作年度报告") is proof enough for an
     # excerpt that stops before the sections; without one, the sections' words must show.
-    if (info.title is None and markers < 4) or (info.year is None and markers < 2):
+    # An excerpt without a title that opens by naming itself the report, and shows a second
+    # of the report's words, is one too (with the same warning as an untitled page).
+    self_described = markers >= 2 and bool(_SELF_DESCRIBED.search(norm.text[:600]))
+    if info.title is None and markers < 4 and self_described and info.year is not None:
+        warnings.append(
+            Warning(
+                "untitled_report",
+                "no title and few report words: taken as a report because its opening "
+                "names itself the annual report under the Regulations",
+            )
+        )
+    elif (info.title is None and markers < 4) or (info.year is None and markers < 2):
         # A page's title often stays in the site's header, so that the text begins at
         # 一、总体情况; rows of the national tables read from it are proof enough.
         if len(table_values) < _TABLE_VALUES_AS_PROOF:

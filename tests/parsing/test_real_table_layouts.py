@@ -651,3 +651,19 @@ def test_a_number_of_lawsuits_in_the_prose_of_a_2019_report_is_not_split() -> No
     text = NO_TABLE_4.replace("未发生因政府信息公开引起的{what}。", "发生行政诉讼2件。")
     got = by_metric(parse(text).values)
     assert not [m for m in got if m.startswith("litigation")]
+
+
+def test_an_untitled_excerpt_that_names_itself_the_report_is_one() -> None:
+    text = (
+        "本年报根据《中华人民共和国政府信息公开条例》要求编制,统计时间为2023年1月1日至12月31日。"
+        "本年度报告可在某县人民政府网站下载。\n"
+        "一、总体情况\n(一)主动公开情况\n2023年主动公开信息412条。\n"
+    )
+    draft = parse(text)
+    assert shown(by_metric(draft.values)["proactive.total"]) == Decimal(412)
+    assert "untitled_report" in {w.code for w in draft.warnings}
+
+
+def test_a_text_that_only_cites_the_regulations_is_no_report() -> None:
+    with pytest.raises(NotAReport):
+        parse("根据《中华人民共和国政府信息公开条例》,本局设立了查阅点。2023年主动公开信息4条。")
