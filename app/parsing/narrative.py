@@ -96,6 +96,16 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("proactive.total", _rule(r"公开(?:政府)?信息总数", _ITEMS)),
+    # "某市2019年通过政府网站、信息查阅场所等公开信息35829条": the year's channels, the
+    # website first, so the total; not "通过宣传资料、广播等方式公开…" (some channels only).
+    (
+        "proactive.total",
+        _rule(
+            rf"(?:{_YEAR_OPENING}),?通过[^,;。\d、]{{0,10}}网站、[^,;。\d]{{1,30}}?等"
+            r"(?:不同)?(?:渠道|方式|途径|载体)?(?:共)?(?:主动)?公开(?:各类|政府)*信息",
+            "条",
+        ),
+    ),
     (
         "proactive.total",
         _rule(
@@ -341,6 +351,13 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     # reconsideration, litigation, complaints
     ("review.total", _rule(r"行政复议(?:申请|案件|案)?", _CASES)),
+    # "行政复议7件,均获维持": every case upheld.
+    (
+        "review.upheld",
+        re.compile(
+            rf"行政复议(?:申请|案件|案)?{_FILL}{_NUM}(?:{_CASES}),?(?:全部|均)(?:获|被|予以)?维持"
+        ),
+    ),
     ("litigation.total", _rule(r"行政诉讼(?:案件|案)?|(?<=[,、;])诉讼(?:案件)?", _CASES)),
     ("complaints.total", _rule(r"行政申诉(?:案件)?", _CASES)),
     # fees
@@ -437,6 +454,7 @@ _FEE_ZERO = re.compile(
     r"|未对[^,;。]{0,12}收取|未涉及[^,;。]{0,12}收费"
     r"|无(?:收费|任何)"
 )
+_COST_ITEMS = re.compile(r"(?:检索|复印|复制|邮寄|邮递|递送)[^,;。]{0,12}?成本费")
 _ALL_GRANTED = re.compile(
     r"(?:全部|均|一律)(?:予以|同意)?(?:公开|同意公开)(?:答复)?|全部予以答复公开"
 )
@@ -731,6 +749,9 @@ def _zero_statements(text: str) -> Iterator[_Found]:
         if _FEE_WORDS.search(clause) and _FEE_ZERO.search(clause) and not legal:
             metric = "fees.information_processing" if "处理费" in clause else "fees.total"
             yield _Found(metric, Decimal(0), "printed", start, end)
+            if metric == "fees.total" and _COST_ITEMS.search(clause):
+                # "未产生…检索、复印、邮递等成本费用": no cost-recovery fee, so none at all.
+                yield _Found("fees.cost_recovery", Decimal(0), "printed", start, end)
 
 
 def _statistics_table(text: str) -> Iterator[_Found]:

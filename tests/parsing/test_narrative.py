@@ -338,6 +338,23 @@ def test_requests_received_by_the_request_system() -> None:
     assert numbers_of("2016年,政府信息依申请公开系统共收到2宗信息。") == {"requests.new.total": 2}
 
 
+def test_every_reconsideration_upheld() -> None:
+    got = numbers_of("全年办理政府信息公开类行政复议5件,均获维持;")
+    assert got == {"review.total": 5, "review.upheld": 5}
+
+
+def test_the_years_channels_with_the_website_first_give_the_total() -> None:
+    got = numbers_of("某市2019年通过政府网站、信息查阅场所等公开信息2100条。")
+    assert got == {"proactive.total": 2100}
+    # Some channels only: no total.
+    assert numbers_of("通过宣传资料、村村通广播等方式公开政府信息34条;") == {}
+
+
+def test_no_cost_recovery_fee_when_no_request_came() -> None:
+    got = numbers_of("本年未收到申请,因此未产生依申请信息检索、复印、邮递等成本费用。")
+    assert got == {"requests.new.total": 0, "fees.total": 0, "fees.cost_recovery": 0}
+
+
 def test_shenshu_slip_for_shensu_is_still_complaints() -> None:
     text = "我镇2014年度未发生针对本单位政府信息公开事务的行政复议案、诉讼和申述的情况。"
     assert numbers_of(text) == {"review.total": 0, "litigation.total": 0, "complaints.total": 0}
