@@ -298,7 +298,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "requests.carried_out.total",
         _rule(
-            r"结转(?:下一?年度?|(?:19|20)\d{2}年度?(?=继续))(?:继续)?(?:办理|答复)?(?:的)?",
+            # Not "2018年结转2019年继续办理的" (carried in, from the year before).
+            r"(?<!年)结转(?:下一?年度?|(?:19|20)\d{2}年度?(?=继续))(?:继续)?(?:办理|答复)?(?:的)?",
             "件",
         ),
     ),

@@ -608,6 +608,7 @@ def test_more_wording_variants(sentence: str, metric: str, number: int) -> None:
                 "requests.not_processed.confirm_existing.total": 1,
             },
         ),
+        ("2018年结转2019年继续办理的申请2件已全部办结。", {}),
         # 办理 may count carried-over requests too: not the year's new ones.
         ("一是依法办理政府信息公开申请212件,较上年下降5%。", {}),
     ],
