@@ -9,6 +9,7 @@ Evidence offsets point into the text parsed: the input itself for text, and the 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 
 from app import catalog
@@ -37,6 +38,11 @@ _REPORT_WORDS = (
     "改进",
     "信息公开申请",
     "查阅",
+)
+# An opening that calls itself the report ("本年报根据《中华人民共和国政府信息公开条例》…编制")
+# is as good as its title.
+_SELF_DESCRIBED = re.compile(
+    r"本(?:年度)?(?:报告|年报)(?:是)?(?:根据|依据|按照)[^。\n]{0,20}?《中华人民共和国政府信息公开条例》"
 )
 _NOT_A_REPORT = "the text is not an annual report on government information disclosure"
 # Values read from the national tables that make an untitled text a report.
@@ -76,7 +82,18 @@ def parse(source: str, media_type: str = "text/plain") -> Draft:
     markers = sum(word in norm.text for word in _REPORT_WORDS)
     # A report's own title ("某镇2012年政府信息公开工作年度报告") is proof enough for an
     # excerpt that stops before the sections; without one, the sections' words must show.
-    if (info.title is None and markers < 4) or (info.year is None and markers < 2):
+    # An excerpt without a title that opens by naming itself the report, and shows a second
+    # of the report's words, is one too (with the same warning as an untitled page).
+    self_described = markers >= 2 and bool(_SELF_DESCRIBED.search(norm.text[:600]))
+    if info.title is None and markers < 4 and self_described and info.year is not None:
+        warnings.append(
+            Warning(
+                "untitled_report",
+                "no title and few report words: taken as a report because its opening "
+                "names itself the annual report under the Regulations",
+            )
+        )
+    elif (info.title is None and markers < 4) or (info.year is None and markers < 2):
         # A page's title often stays in the site's header, so that the text begins at
         # 一、总体情况; rows of the national tables read from it are proof enough.
         if len(table_values) < _TABLE_VALUES_AS_PROOF:
@@ -125,7 +142,7 @@ def _merge(
     warnings: list[Warning] = []
     by_metric = {value.metric: value for value in table}
     values = list(table)
-    for value in prose:
+    for value in _litigation_blocks(prose, report_format):
         table_value = by_metric.get(value.metric)
         if table_value is None and value.metric in _TABLE_SUMS and table:
             table_value = _table_sum(table, *_TABLE_SUMS[value.metric], value.metric)
@@ -157,6 +174,27 @@ def _merge(
             continue
         values.append(value)
     return values, warnings
+
+
+# Table 4's litigation blocks: litigation.total is their sum in 2019+ reports, never posted.
+_LITIGATION_BLOCKS = ("litigation_direct.total", "litigation_after_review.total")
+
+
+def _litigation_blocks(prose: list[DraftValue], report_format: str | None) -> list[DraftValue]:
+    """The prose values, a zero litigation.total of a 2019+ report as zero in both blocks.
+
+    "未发生…行政诉讼" means no suit of either kind; any other number cannot be split.
+    """
+    metric = catalog.metrics().get("litigation.total")
+    if report_format is None or metric is None or not metric.is_derived_in(report_format):
+        return prose
+    out: list[DraftValue] = []
+    for value in prose:
+        if value.metric == "litigation.total" and value.value == 0 and value.state == "reported":
+            out += [replace(value, metric=block) for block in _LITIGATION_BLOCKS]
+        else:
+            out.append(value)
+    return out
 
 
 def _table_sum(table: list[DraftValue], prefix: str, suffix: str, key: str) -> DraftValue | None:

@@ -40,6 +40,17 @@ _BODY_IN_TEXT = (
     re.compile(rf"{_BY}的[^。\n]{{0,30}}?报告"),
     re.compile(rf"(?:报告|条例)[^。\n]{{0,80}}?{_BY}。"),
     re.compile(rf"(?:公布|编制了?)(?:{_YEAR})年度?(?P<body>[^\n。,;:\d《》]{{2,30}}?){_TITLE_END}"),
+    # "现公开某区人民政府办公室2025年政府信息公开工作年度报告"
+    re.compile(
+        rf"(?:现公开|现公布|现予公布|现予公开)(?P<body>[^\n。,;:\d《》]{{2,30}}?)(?:{_YEAR})年度?"
+        rf"(?:的)?{_TITLE_END}"
+    ),
+    # The overview's first sentence: "2022年,某区房屋征收工作管理办公室认真贯彻落实《条例》".
+    re.compile(
+        rf"(?:^|\n)[一二三四五六七八九十、()\s总体情况概述]*(?:{_YEAR})年度?,"
+        r"(?P<body>[^\n。,;:\d《》]{2,30}?(?:办公室|局|委员会|政府|办事处|中心|街道|镇|乡))"
+        r"(?:认真|深入|全面|严格|坚持|始终|高度)"
+    ),
 )
 # A title without a year ("某某局\n政府信息公开工作年度报告"; the year is in the text): the
 # whole line, or two lines joined, is the body and the title words, nothing else.
@@ -97,6 +108,9 @@ _AGGREGATE = (
     ),
     # "全区各单位共收到…申请": the numbers are the whole area's.
     re.compile(r"全(?:省|市|县|区|镇|乡)(?:各单位|各部门|各级行政机关|各级政府|各级各部门)"),
+    # "2023年,全区主动公开政府信息21019条", "全市共受理…申请452件", "某市各部门共接受…":
+    # counts of a whole city, district or county (a town's 全镇 is its own).
+    re.compile(r"全(?:省|市|县|区)(?:共|主动公开)|[省市县区]各部门共"),
 )
 
 _TOP_HEADING = re.compile(r"^[一二三四五六七八九十]+、")
@@ -139,12 +153,15 @@ def find_title(norm: Normalized) -> tuple[str | None, str | None, int | None]:
         if line and not _SKIP_LINE.match(line) and not _BREADCRUMB.search(line)
     ]
     head = lines[:12]
-    # A title may be wrapped over two lines: try each line, then it with the next.
+    # A title may be wrapped over two lines: try each line, then it with the next; not
+    # where the next repeats it (a page header "某县人民政府" above "某县人民政府2021年度…").
     candidates = [
         candidate
         for i, line in enumerate(head)
         for candidate in (
-            (line,) if _METADATA_LINE.search(line) else (line, "".join(head[i : i + 2]))
+            (line,)
+            if _METADATA_LINE.search(line) or "".join(head[i + 1 : i + 2]).startswith(line)
+            else (line, "".join(head[i : i + 2]))
         )
     ]
     for candidate in candidates:
@@ -178,7 +195,7 @@ def find_title(norm: Normalized) -> tuple[str | None, str | None, int | None]:
 # A flattened page whose title runs straight into the text ("…工作年度报告2019年,我区…"):
 # the title must open the line, name no more than a body, and not go on as a sentence
 # ("…年度报告如下", "…年度报告已经编制").
-_SENTENCE_START = re.compile(r"现将|特向|根据|按照|依据|公布|印发|发布|编制了")
+_SENTENCE_START = re.compile(r"现将|现公开|现予公开|特向|根据|按照|依据|公布|印发|发布|编制了")
 _NOT_A_TITLE_START = re.compile(rf"{_SENTENCE_START.pattern}|编制|特|《|关于")
 _SENTENCE_GOES_ON = re.compile(r"[》”\"的已如是由将为于,、:;]|公布|经")
 
@@ -215,7 +232,9 @@ def body_in_text(text: str) -> str | None:
         if not match:
             continue
         body = _shared_government(_clean_body(match.group("body")))
-        office = _COMPILING_OFFICE.match(body)
+        # "由某县人民政府办公室编制": the office compiled its government's report. Only
+        # there: "现公开某区人民政府办公室2025年…年度报告" is the office's own.
+        office = _COMPILING_OFFICE.match(body) if "编制" in match.group() else None
         body = office.group("body") if office else body
         if len(body) >= 2 and not _NOT_A_NAME.match(body) and _named(body):
             return body

@@ -90,12 +90,22 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "proactive.total",
         _rule(
-            rf"(?:^|(?<=[。\n]))(?:{_YEAR_OPENING}),?(?:全[镇乡县区市]|我[镇乡县区市局办委])?"
-            r"政府信息公开(?=\d)",
+            rf"(?:^|(?<=[。\n]))(?:{_YEAR_OPENING}),?(?:全[镇乡县区市]|我[镇乡县区市局办委]|[镇乡])?"
+            r"政府信息公开(?:(?=\d)|(?:全年|共|全年共)(?:发布|公开)(?:各类)?信息)",
             "条",
         ),
     ),
     ("proactive.total", _rule(r"公开(?:政府)?信息总数", _ITEMS)),
+    # "某市2019年通过政府网站、信息查阅场所等公开信息35829条": the year's channels, the
+    # website first, so the total; not "通过宣传资料、广播等方式公开…" (some channels only).
+    (
+        "proactive.total",
+        _rule(
+            rf"(?:{_YEAR_OPENING}),?通过[^,;。\d、]{{0,10}}网站、[^,;。\d]{{1,30}}?等"
+            r"(?:不同)?(?:渠道|方式|途径|载体)?(?:共)?(?:主动)?公开(?:各类|政府)*信息",
+            "条",
+        ),
+    ),
     (
         "proactive.total",
         _rule(
@@ -132,9 +142,25 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         _rule(r"(?:在)?信息公开专栏或信息公开网站(?:上)?发布(?:政府)?信息(?:,(?=共))?", _ITEMS),
     ),
     ("proactive.online.items", _rule(r"信息公开专栏(?:上)?发布(?:政府)?信息", _ITEMS)),
+    # "通过区政府门户网站共发布信息7604条", "在政府门户网站更新发布信息11条", "通过…网站
+    # 公开发布安全生产、应急管理等政府信息46条": the website's own posts.
     (
         "proactive.online.items",
-        _rule(r"通过[^,;。\d]{0,10}?网站(?:上)?(?:公开|发布)(?:各类|政府)*(?:信息)?", "条"),
+        _rule(
+            r"通过[^,;。\d]{0,10}?网站(?:上)?(?:共|累计|全年)?(?:更新)?(?:公开|发布)了?"
+            r"(?:发布)?(?:[^,;。\d]{2,40}?等)?(?:各类|政府)*(?:信息)?"
+            r"|在[^,;。\d]{0,10}?网站(?:上)?(?:共|累计|全年)?(?:更新)?(?:公开|发布)了?"
+            r"(?:发布)?(?:[^,;。\d]{2,40}?等)?(?:各类|政府)*信息",
+            "条",
+        ),
+    ),
+    # "政府网站公开信息118条,占比20.34%": the website named first in its clause.
+    (
+        "proactive.online.items",
+        _rule(
+            r"(?:^|(?<=[,;。:\n]))(?:其中)?(?:政府|门户)[^,;。\d]{0,6}?网站(?:公开|发布)(?:政府)?信息",
+            "条",
+        ),
     ),
     (
         "proactive.online.visits",
@@ -217,7 +243,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "requests.new.total",
         _rule(
-            r"(?:收到|受理|接到|接收|办理)(?:各类|依申请)*(?:政府)?信息公开(?:的)?申请(?:件(?=\d))?"
+            r"(?:收到|受理|接到|接收)(?:各类|依申请)*(?:政府)?信息公开(?:的)?申请(?:件(?=\d))?"
             r"(?:共|共计)?",
             "件|次|份|条|宗",
         ),
@@ -248,10 +274,48 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:政府信息)?(?:依申请公开|(?:政府)?信息公开(?:的)?申请)",
         ),
     ),
+    # "收到政府依申请公开件2件", "收到政府信息依申请公开办理事项1件", "受理政府信息依申请公开0件"
+    (
+        "requests.new.total",
+        _rule(
+            r"(?:收到|受理|接到|接收)(?:政府)?(?:信息)?依申请公开(?:件|办理事项|事项)?",
+            "件|份|次",
+        ),
+    ),
+    # "政府信息依申请公开系统共收到1宗信息"
+    ("requests.new.total", _rule(r"依申请公开(?:系统|平台)(?:共|共计)?收到", "件|宗|份")),
+    # "收到自然人、法人或其他组织向我镇提交的政府信息公开申请0件"
+    (
+        "requests.new.total",
+        _rule(r"(?:收到|受理|接到)[^,;。\d]{2,40}?提交的(?:政府)?信息公开申请", "件|份"),
+    ),
     # Carried over (2019+ tables' rows 二 and 四), stated in the prose.
     (
         "requests.carried_in.total",
-        _rule(r"(?:结转上年(?:度)?|上年(?:度)?结转)(?:的)?(?:申请)?", "件"),
+        _rule(r"(?:结转上年(?:度)?|上年(?:度)?结转)(?:的)?(?:(?:政府)?信息公开)?(?:申请)?", "件"),
+    ),
+    # "结转下年继续办理7件", "结转2020年继续办理的6件": the number after the words.
+    (
+        "requests.carried_out.total",
+        _rule(
+            # Not "2018年结转2019年继续办理的" (carried in, from the year before).
+            r"(?<!年)结转(?:下一?年度?|(?:19|20)\d{2}年度?(?=继续))(?:继续)?(?:办理|答复)?(?:的)?",
+            "件",
+        ),
+    ),
+    # "按时办结130件", "今年共办结35件": the handled requests, the table's （七）总计. Not
+    # "办结上年结转3件" (the words between name carried-over requests).
+    ("requests.total_handled.total", _rule(r"(?<![未])办结(?:申请)?", "件")),
+    # The table's reasons named in the prose ("本机关不掌握的政府信息4件").
+    (
+        "requests.unable.not_held.total",
+        _rule(r"本机关不掌握(?:的)?(?:相关)?(?:政府)?信息", "件"),
+    ),
+    ("requests.unable.needs_creation.total", _rule(r"没有现成信息需要另行制作", "件")),
+    ("requests.unable.unclear.total", _rule(r"补正后申请内容仍不明确", "件")),
+    (
+        "requests.not_processed.confirm_existing.total",
+        _rule(r"要求行政机关确认或重新出具已获取信息", "件"),
     ),
     (
         "requests.carried_out.total",
@@ -288,6 +352,13 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     # reconsideration, litigation, complaints
     ("review.total", _rule(r"行政复议(?:申请|案件|案)?", _CASES)),
+    # "行政复议7件,均获维持": every case upheld.
+    (
+        "review.upheld",
+        re.compile(
+            rf"行政复议(?:申请|案件|案)?{_FILL}{_NUM}(?:{_CASES}),?(?:全部|均)(?:获|被|予以)?维持"
+        ),
+    ),
     ("litigation.total", _rule(r"行政诉讼(?:案件|案)?|(?<=[,、;])诉讼(?:案件)?", _CASES)),
     ("complaints.total", _rule(r"行政申诉(?:案件)?", _CASES)),
     # fees
@@ -384,6 +455,7 @@ _FEE_ZERO = re.compile(
     r"|未对[^,;。]{0,12}收取|未涉及[^,;。]{0,12}收费"
     r"|无(?:收费|任何)"
 )
+_COST_ITEMS = re.compile(r"(?:检索|复印|复制|邮寄|邮递|递送)[^,;。]{0,12}?成本费")
 _ALL_GRANTED = re.compile(
     r"(?:全部|均|一律)(?:予以|同意)?(?:公开|同意公开)(?:答复)?|全部予以答复公开"
 )
@@ -433,9 +505,11 @@ _STATISTICS_LABELS = {
 _HEADING = re.compile(
     r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))(?P<heading>.{2,40})$"
 )
+_WHEN = r"(?:本年度|本年|全年|今年|(?:19|20)\d{2}年度?)"
+# "本年度无。", "我镇2016年度无申请。" (the body first, then the year).
 _NOTHING_LINE = re.compile(
-    r"^(?:本年度|本年|全年|今年|(?:19|20)\d{2}年度?)?[,]?(?:我[^,;。]{0,4})?"
-    r"(?:无|没有|为零|无此类情况|无相关情况|未发生)[。.]?$"
+    rf"^{_WHEN}?[,]?(?:我[^,;。\d]{{0,4}})?{_WHEN}?[,]?"
+    r"(?:无|没有|为零|无此类情况|无相关情况|未发生|(?P<no_request>(?:无|没有|未收到)(?:此类|相关)?申请))[。.]?$"
 )
 
 
@@ -636,6 +710,18 @@ def _statements(text: str) -> Iterator[tuple[int, str]]:
                 yield start + cut, clause[cut:following]
 
 
+_PERSONS = re.compile(r"公民|自然人|个人")
+_ORGANISATIONS = re.compile(r"法人|组织|企业")
+
+
+def _some_applicants(clause: str) -> bool:
+    """The clause names applicants of one kind only ("未收到法人或者其他组织…的申请").
+
+    Such a statement says nothing of the others', so the year's total is not zero by it.
+    """
+    return bool(_PERSONS.search(clause)) != bool(_ORGANISATIONS.search(clause))
+
+
 def _zero_statements(text: str) -> Iterator[_Found]:
     for start, clause in _statements(text):
         end = start + len(clause)
@@ -645,19 +731,28 @@ def _zero_statements(text: str) -> Iterator[_Found]:
             continue
         zero = _ZERO.search(clause)
         legal = False
-        if zero and ("复议" in clause or "诉讼" in clause or "申诉" in clause):
+        if zero and ("复议" in clause or "诉讼" in clause or "申诉" in clause or "申述" in clause):
             legal = True
             if "复议" in clause:
                 yield _Found("review.total", Decimal(0), "printed", start, end)
             if "诉讼" in clause:
                 yield _Found("litigation.total", Decimal(0), "printed", start, end)
-            if "申诉" in clause:
+            if "申诉" in clause or "申述" in clause:  # 申述: a common slip for 申诉
                 yield _Found("complaints.total", Decimal(0), "printed", start, end)
-        if zero and not legal and _REQUEST_WORDS.search(clause) and "费" not in clause:
+        if (
+            zero
+            and not legal
+            and _REQUEST_WORDS.search(clause)
+            and "费" not in clause
+            and not _some_applicants(clause)
+        ):
             yield _Found("requests.new.total", Decimal(0), "printed", start, end)
         if _FEE_WORDS.search(clause) and _FEE_ZERO.search(clause) and not legal:
             metric = "fees.information_processing" if "处理费" in clause else "fees.total"
             yield _Found(metric, Decimal(0), "printed", start, end)
+            if metric == "fees.total" and _COST_ITEMS.search(clause):
+                # "未产生…检索、复印、邮递等成本费用": no cost-recovery fee, so none at all.
+                yield _Found("fees.cost_recovery", Decimal(0), "printed", start, end)
 
 
 def _statistics_table(text: str) -> Iterator[_Found]:
@@ -684,9 +779,13 @@ def _nothing_under_heading(text: str) -> Iterator[_Found]:
     content = [i for i, line in enumerate(lines) if line.strip()]
     for here, following in itertools.pairwise(content):
         heading = _HEADING.match(lines[here].strip())
-        if not heading or not _NOTHING_LINE.match(lines[following].strip()):
+        nothing = _NOTHING_LINE.match(lines[following].strip())
+        if not heading or not nothing:
             continue
         words = heading.group("heading")
+        if nothing.group("no_request"):
+            # "无申请" under the fees heading says there were no requests, not what was charged.
+            words = words.replace("收费", "")
         span = (starts[following], starts[following] + len(lines[following]))
         metrics = [
             metric

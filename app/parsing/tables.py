@@ -56,7 +56,7 @@ _REQUEST_LABELS: tuple[tuple[str, str], ...] = (
     ("denied.law_forbidden", r"法律行政法规|法规禁止"),
     ("denied.three_safety", r"三安全|一稳定"),
     ("denied.third_party", r"第三方"),
-    ("denied.internal_affairs", r"内部事务"),
+    ("denied.internal_affairs", r"内部事务|三类内容事务"),
     ("denied.process_info", r"过程性"),
     ("denied.enforcement_file", r"执法案卷"),
     ("denied.admin_query", r"行政查询"),
@@ -245,28 +245,42 @@ def _join_cell_lines(lines: Sequence[str], rows: Sequence[Row]) -> list[Row]:
     alone for the padding of a spanned cell, which ends the row. The cells after such a
     label line join it (delimited, so empty cells keep their places). Lone "|" lines after
     a row's last value are left out: other pages print a spanned cell's padding that way
-    and drop empty cells, so there they would fill a dropped cell's place. Lone "|" lines
-    anywhere else separate cells and hold none.
+    and drop empty cells, so there they would fill a dropped cell's place. Only where the
+    page shows that it prints empty cells (a lone "|" between two values of a row) are
+    they the row's trailing empty cells, and a label followed by lone "|" lines alone a
+    row of empty cells. Lone "|" lines anywhere else separate cells and hold none.
     """
     out: list[Row] = []
     current: Row | None = None  # a label line closed by a pipe, taking the cells below it
     blanks: list[Cell] = []  # lone "|" cells, kept once a value follows them
+    trailing: dict[int, list[Cell]] = {}  # out index -> lone "|" cells after its last value
+    prints_empty_cells = False
     for line, row in zip(lines, rows, strict=True):
         stripped = line.strip()
         if current is not None and stripped == "|":
             pipe = row.start + line.index("|")
             blanks.append(Cell("", pipe, pipe))
+            trailing[len(out) - 1] = blanks
             continue
         if current is not None and row.values and not row.labels:
+            prints_empty_cells = prints_empty_cells or bool(blanks and current.values)
             values = (*current.values, *blanks, *row.values)
             current = replace(current, values=values, end=row.end, structured=True, cell_lines=True)
             out[-1] = current
             blanks = []
+            trailing.pop(len(out) - 1, None)
             continue
         closed = stripped.endswith("|") and stripped.count("|") == 1
         current = row if closed and row.labels and not row.values else None
         blanks = []
         out.append(row)
+    if prints_empty_cells:
+        for index, cells in trailing.items():
+            row = out[index]
+            values = (*row.values, *cells)
+            out[index] = replace(
+                row, values=values, end=cells[-1].end + 1, structured=True, cell_lines=True
+            )
     return out
 
 
@@ -375,7 +389,8 @@ def _table_bounds(rows: Sequence[Row]) -> tuple[int, int]:
     before the table's first row, and the table-4 heading the first one after its last row.
     """
     short = [i for i, row in enumerate(rows) if 0 < len(row.label) <= _LABEL_MAX]
-    news = [i for i in short if _request_key(rows[i].label) == "new"]
+    # A sentence ("…。2020年新收到政府信息公开申请31件,办结28件。") is no row label.
+    news = [i for i in short if _request_key(rows[i].label) == "new" and "。" not in rows[i].label]
     first = news[0] if news else None
     headings = [i for i in short if _is_heading(rows[i], _TABLE3_HEADING)]
     before = [i for i in headings if first is None or i <= first]
@@ -632,8 +647,7 @@ def _complete_rows(
         if item is None or (item.soft and unlabeled) or not text[item.cells[-1].end :].strip():
             continue
         grid = [parse_value(c.text) or Parsed("not_reported") for c in item.cells]
-        total, parts = grid[-1], grid[:-1]
-        if total.value is None or total.value != sum((p.value or 0 for p in parts), Decimal(0)):
+        if not _adds_up(grid) and not (kept and _printed_cell_by_cell(item, grid)):
             continue
         kept.append(key)
         for column, cell, parsed in zip(APPLICANT_COLUMNS, item.cells, grid, strict=True):
@@ -641,11 +655,33 @@ def _complete_rows(
     left = [key for key in REQUEST_ROWS[fmt] if key not in kept]
     message = "table 3 is incomplete: "
     if kept:
-        message += f"kept {len(kept)} rows that add up by themselves ({', '.join(kept)}); "
+        message += f"kept {len(kept)} whole rows ({', '.join(kept)}); "
     message += f"no usable row for {', '.join(left)}"
     if unlabeled:
         message += f"; {unlabeled} rows without a label left out"
     return values, [_unread(fmt, "truncated_table", message, kept)]
+
+
+def _adds_up(grid: Sequence[Parsed]) -> bool:
+    """The row's 总计 is printed and equals the sum of its applicant columns."""
+    total, parts = grid[-1], grid[:-1]
+    return total.value is not None and total.value == sum((p.value or 0 for p in parts), Decimal(0))
+
+
+def _printed_cell_by_cell(item: _NumericRow, grid: Sequence[Parsed]) -> bool:
+    """A row with a blank 总计 whose cells are placed by the page itself.
+
+    Some pages leave 总计 empty, or the whole row ("(二)部分公开" and seven empty cells).
+    Nothing adds up then, so such a row is kept only where every cell, the empty ones too,
+    was printed on a line of its own under the row's own label, and only after a row of
+    the same table that adds up: that row shows the page's cells keep their columns.
+    """
+    return (
+        item.row.cell_lines
+        and not item.soft
+        and grid[-1].state == "not_reported"
+        and all(p.state in ("reported", "not_reported") for p in grid)
+    )
 
 
 def _refused(fmt: str, code: str, message: str) -> tuple[list[DraftValue], list[Warning]]:
@@ -821,6 +857,8 @@ def _proactive(text: str, rows: Sequence[Row], fmt: str) -> tuple[list[DraftValu
     seen: set[str] = set()
     values: list[DraftValue] = []
     warnings: list[Warning] = []
+    empty: list[tuple[str, Row]] = []  # rows printed without a cell in a section of no number
+    cells_below = False  # some row's numbers stand one per line below its label
     for i, row in enumerate(rows):
         names = _header_columns(row)
         if names is not None:
@@ -831,6 +869,11 @@ def _proactive(text: str, rows: Sequence[Row], fmt: str) -> tuple[list[DraftValu
             continue
         wanted = columns[key]
         found = _proactive_cells(rows, i, header, wanted)
+        cells_below = cells_below or (found is not None and not row.values)
+        if found is None and _in_empty_section(rows, i):
+            seen.add(key)
+            empty.append((key, row))
+            continue
         if found is None:
             if row.values or _following_values(rows, i):
                 seen.add(key)
@@ -849,8 +892,49 @@ def _proactive(text: str, rows: Sequence[Row], fmt: str) -> tuple[list[DraftValu
                 continue
             if parsed.value is not None and parsed.value < 0 and column != "items_change":
                 continue
+            if source.cell_lines and cell.text and not text[cell.end :].strip():
+                # A page that closes each cell with a pipe stops on this one unclosed: it
+                # may be cut ("0" of "0.35").
+                warnings.append(_warn("truncated_table", f"{metric}: the text stops on it"))
+                continue
             values.append(_value(text, metric, parsed, cell, source))
+    if cells_below:
+        # Such a page drops empty cells, so a row without one left all its cells empty.
+        for key, row in empty:
+            blank = Cell("", row.start, row.start)
+            for column in columns[key]:
+                values.append(_value(text, f"proactive.{key}.{column}", _BLANK, blank, row))
+    elif empty:
+        empty_rows = ", ".join(key for key, _ in empty)
+        warnings.append(_warn("truncated_table", f"table 2 rows {empty_rows}: no cell printed"))
     return values, warnings
+
+
+_BLANK = Parsed("not_reported")
+_SECTION_HEADING = re.compile(r"^第二十条第?\(?[一二三四五六七八九十]+\)?项")
+
+
+def _in_empty_section(rows: Sequence[Row], i: int) -> bool:
+    """Row i is in a section of table 2 (第二十条第(五)项 …) with no cell of any row.
+
+    The section must be closed by the next one's heading: a text cut inside it says
+    nothing of the cells it lost.
+    """
+    if rows[i].values:
+        return False
+    for row in rows[i + 1 :]:
+        if row.values:
+            return False
+        if _SECTION_HEADING.match(row.label):
+            break
+    else:
+        return False
+    for row in reversed(rows[:i]):
+        if row.values:
+            return False
+        if _SECTION_HEADING.match(row.label):
+            return True
+    return False
 
 
 def _following_values(rows: Sequence[Row], i: int) -> list[tuple[Cell, Row]]:

@@ -25,6 +25,7 @@ _TRADITIONAL = (
     "彙屆節導領組織責監圍盡儘讀釋觀測評嚴優細筆隊際協調簡練還訂諮詢鏈創須顯響積極義樣氣聞記廠"
     "礦築質雜隨確認壓藥預賬帳冊庫倉歸幫撫勞險養兒婦殘團黨幹紀競爭選綠難較斷層齊濟興術遺樂頁頭"
     "顧館麼齡査餘複製遞級訪來興辭補寫錄彙報務資復佈編廢"
+    "堅則谘負詐圖熱針陜籌瀏覽揮閉輿試曉風暢遷尋擴畫頻勝鍵獎勵給徵順種從麵"
 )
 _SIMPLIFIED = (
     "报资讯开务统计数条处项请复议诉讼专职员训费万两余约门网发达点击阅档规范划关与众卫经机构"
@@ -34,6 +35,7 @@ _SIMPLIFIED = (
     "汇届节导领组织责监围尽尽读释观测评严优细笔队际协调简练还订咨询链创须显响积极义样气闻记厂"
     "矿筑质杂随确认压药预账帐册库仓归帮抚劳险养儿妇残团党干纪竞争选绿难较断层齐济兴术遗乐页头"
     "顾馆么龄查余复制递级访来兴辞补写录汇报务资复布编废"
+    "坚则咨负诈图热针陕筹浏览挥闭舆试晓风畅迁寻扩画频胜键奖励给征顺种从面"
 )
 assert len(_TRADITIONAL) == len(_SIMPLIFIED)
 _CHAR_MAP: dict[str, str] = dict(zip(_TRADITIONAL, _SIMPLIFIED, strict=True))
@@ -81,7 +83,15 @@ def simplified(original: str) -> str:
     """Half-width, simplified characters; the same length as `original`, offsets unchanged."""
     # Taiwan-style vocabulary on big5 mirrors ("政府資訊"), two characters for two. Only the
     # traditional spelling: a simplified "资讯" is news ("政务资讯"), not disclosure items.
-    return original.replace("資訊", "信息").translate(_TRANSLATE)
+    # 文件 becomes 檔案 the same way ("規範性檔案", "部門檔案類信息"), but 檔案 alone is also
+    # the traditional 档案 (archives: "檔案館"), so only where a 文件 word shows it.
+    text = original.replace("資訊", "信息")
+    if "檔案" in text:
+        text = _TAIWAN_FILE.sub(lambda m: m.group().replace("檔案", "文件"), text)
+    return text.translate(_TRANSLATE)
+
+
+_TAIWAN_FILE = re.compile(r"性檔案|檔案類|公開檔案")
 
 
 def normalize(original: str) -> Normalized:

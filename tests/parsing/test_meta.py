@@ -87,6 +87,9 @@ def test_format_detection(text: str, year: int, expected: tuple[str, bool]) -> N
         "本报告由市政府办公室综合各县、区人民政府和市政府各部门政府信息公开工作情况编制。",
         "本报告根据各县(市、区)政府和市直各部门报送的年度报告汇总编制。",
         "结合2016年全县各乡镇人民政府及县直各工作部门的政府信息公开工作年度报告编成本报告。",
+        "2023年,全区主动公开政府信息1203条。",
+        "2024年,全市共受理政府信息公开申请52件,结转上年2件。",
+        "2011年度,某某市各部门共接受公众政府信息公开咨询约900人次。",
     ],
 )
 def test_aggregate_scope(text: str) -> None:
@@ -98,6 +101,7 @@ def test_aggregate_scope(text: str) -> None:
     [
         "组织开展了全市政务公开业务培训，指导各区开展试点。",
         "结合各部门工作实际，制定了年度工作要点，编制了公开目录。",
+        "2023年,全镇主动公开政府信息88条。",  # a town's own count
     ],
 )
 def test_self_scope_when_only_mentioning_the_whole_city(text: str) -> None:
@@ -179,6 +183,32 @@ def test_year_from_the_statistics_period_when_no_title() -> None:
 )
 def test_body_named_in_the_opening_sentences(text: str, body: str | None) -> None:
     assert meta.body_in_text(normalize(text).text) == body
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        (
+            "依据《条例》要求,现公开某某市某区人民政府办公室2025年政府信息公开工作年度报告,"
+            "本报告所列数据的统计期限自2025年1月1日至2025年12月31日。",
+            "某某市某区人民政府办公室",
+        ),
+        (
+            "关于2022年度政府信息公开情况的报告\n一、总体情况\n"
+            "2022年,某区住房保障工作办公室认真贯彻落实《条例》要求。",
+            "某区住房保障工作办公室",
+        ),
+        # "我局" names no body.
+        (
+            "关于2022年度政府信息公开情况的报告\n一、总体情况\n2022年,我局认真贯彻落实《条例》。",
+            None,
+        ),
+    ],
+)
+def test_body_in_an_opening_sentence_that_publishes_or_opens_the_overview(
+    text: str, body: str | None
+) -> None:
+    assert meta.detect(normalize(text)).body_name == body
 
 
 def test_body_from_the_text_only_without_a_title_name() -> None:
@@ -265,6 +295,14 @@ def test_a_bare_generic_word_is_never_the_body(text: str) -> None:
             "某市科学技术局",
             2020,
         ),
+        # A page header repeating the body above the title line is not part of the title.
+        (
+            " 某某县人民政府\n      某某县人民政府\n\n  某某县人民政府2021年度\n信息公开年度报告\n",
+            "某某县人民政府",
+            2021,
+        ),
+        # The traditional variant 陜 of a province's name.
+        ("陜西省某某廳2022年政府信息公開工作年度報告\n", "陕西省某某厅", 2022),
         # The office compiled the government's report, named after 编制了.
         (
             "根据《条例》规定，松河区政务公开领导小组办公室编制了2019年松河区人民政府信息公开"

@@ -319,6 +319,47 @@ def test_nothing_under_a_heading_is_zero_for_the_heading_items() -> None:
     assert numbers_of(text) == {"fees.total": 0, "review.total": 0, "litigation.total": 0}
 
 
+def test_no_request_under_each_heading() -> None:
+    text = (
+        "三、依申请公开政府信息和不予公开政府信息情况\n某镇2016年度无申请。\n"
+        "四、依申请公开政府信息收费及减免情况\n某镇2016年度无申请。\n"
+        "五、因政府信息公开申请行政复议、提起行政诉讼的情况\n我镇2016年度无申请。\n"
+    ).replace("某镇", "我镇")
+    # "无申请" under the fees heading says nothing of fees.
+    assert numbers_of(text) == {"requests.new.total": 0, "review.total": 0, "litigation.total": 0}
+
+
+def test_a_towns_year_opening_with_what_it_published() -> None:
+    text = "2016年镇政府信息公开全年发布各类信息132条,其中业务类30条。"
+    assert numbers_of(text).get("proactive.total") == 132
+
+
+def test_requests_received_by_the_request_system() -> None:
+    assert numbers_of("2016年,政府信息依申请公开系统共收到2宗信息。") == {"requests.new.total": 2}
+
+
+def test_every_reconsideration_upheld() -> None:
+    got = numbers_of("全年办理政府信息公开类行政复议5件,均获维持;")
+    assert got == {"review.total": 5, "review.upheld": 5}
+
+
+def test_the_years_channels_with_the_website_first_give_the_total() -> None:
+    got = numbers_of("某市2019年通过政府网站、信息查阅场所等公开信息2100条。")
+    assert got == {"proactive.total": 2100}
+    # Some channels only: no total.
+    assert numbers_of("通过宣传资料、村村通广播等方式公开政府信息34条;") == {}
+
+
+def test_no_cost_recovery_fee_when_no_request_came() -> None:
+    got = numbers_of("本年未收到申请,因此未产生依申请信息检索、复印、邮递等成本费用。")
+    assert got == {"requests.new.total": 0, "fees.total": 0, "fees.cost_recovery": 0}
+
+
+def test_shenshu_slip_for_shensu_is_still_complaints() -> None:
+    text = "我镇2014年度未发生针对本单位政府信息公开事务的行政复议案、诉讼和申述的情况。"
+    assert numbers_of(text) == {"review.total": 0, "litigation.total": 0, "complaints.total": 0}
+
+
 def test_quoted_outcome_labels() -> None:
     found = numbers_of(
         "已答复的申请中，“同意公开”的105件，“同意部分公开”的9件，“不同意公开”的12件。"
@@ -498,6 +539,19 @@ def test_proactive_total_variants(sentence: str, number: int) -> None:
     ("sentence", "metric", "number"),
     [
         ("在信息公开专栏或信息公开网站发布信息，共35条。", "proactive.online.items", 35),
+        ("本年通过镇政府网站共发布了信息61条,网站点击量约900次。", "proactive.online.items", 61),
+        (
+            "全年累计在县政府门户网站更新发布信息17条,其中通知公告5条。",
+            "proactive.online.items",
+            17,
+        ),
+        ("通过区政府门户网站公开发布防汛、救灾等政府信息23条;", "proactive.online.items", 23),
+        ("其中政府网站公开信息95条,占比20.1%;", "proactive.online.items", 95),
+        (
+            "2023年在市人民政府网站公开信息310条,微信公众号发布信息44条。",
+            "proactive.online.items",
+            310,
+        ),
         ("本年度全县共收到申请政府信息公开14件(次)。", "requests.new.total", 14),
         ("今年我委共收到依申请公开政府信息申请3件。", "requests.new.total", 3),
         ("政府信息公开申请数为5，", "requests.new.total", 5),
@@ -510,6 +564,64 @@ def test_proactive_total_variants(sentence: str, number: int) -> None:
 )
 def test_more_wording_variants(sentence: str, metric: str, number: int) -> None:
     assert numbers_of(sentence).get(metric) == number
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("本年收到政府依申请公开件3件,均按时答复。", {"requests.new.total": 3}),
+        (
+            "2023年,我局收到政府信息依申请公开办理事项4件,已按时办结答复。",
+            {"requests.new.total": 4},
+        ),
+        ("2023年某镇共受理政府信息依申请公开0件。", {"requests.new.total": 0}),
+        (
+            "2023年收到自然人、法人或其他组织向我镇提交的政府信息公开申请6件,"
+            "上年结转政府信息公开申请1件。",
+            {"requests.new.total": 6, "requests.carried_in.total": 1},
+        ),
+        (
+            "2023年,全县共受理政府信息公开申请120件,结转上年3件,按时办结118件,"
+            "结转下年继续办理5件。",
+            {
+                "requests.new.total": 120,
+                "requests.carried_in.total": 3,
+                "requests.total_handled.total": 118,
+                "requests.carried_out.total": 5,
+            },
+        ),
+        (
+            "本年共受理依申请公开40件,按时办结38件,结转2024年继续办理的2件。",
+            {
+                "requests.new.total": 40,
+                "requests.total_handled.total": 38,
+                "requests.carried_out.total": 2,
+            },
+        ),
+        (
+            "本机关不掌握的政府信息3件,没有现成信息需要另行制作1件,补正后申请内容仍不明确2件,"
+            "要求行政机关确认或重新出具已获取信息1件。",
+            {
+                "requests.unable.not_held.total": 3,
+                "requests.unable.needs_creation.total": 1,
+                "requests.unable.unclear.total": 2,
+                "requests.not_processed.confirm_existing.total": 1,
+            },
+        ),
+        ("2018年结转2019年继续办理的申请2件已全部办结。", {}),
+        # 办理 may count carried-over requests too: not the year's new ones.
+        ("一是依法办理政府信息公开申请212件,较上年下降5%。", {}),
+    ],
+)
+def test_request_counts_of_2019_and_later_reports_in_prose(
+    sentence: str, expected: dict[str, int]
+) -> None:
+    assert numbers_of(sentence) == expected
+
+
+def test_a_website_among_other_channels_gives_no_website_count() -> None:
+    got = numbers_of("2023年通过政府网站、信息查阅场所等公开信息900条。")
+    assert "proactive.online.items" not in got
 
 
 @pytest.mark.parametrize(
@@ -590,6 +702,19 @@ def test_one_table_word_alone_does_not_make_a_report() -> None:
     ],
 )
 def test_more_zero_statements(sentence: str, zeros: set[str]) -> None:
+    assert numbers_of(sentence) == dict.fromkeys(zeros, Decimal(0))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "zeros"),
+    [
+        # One kind of applicant named: nothing said of the others.
+        ("2024年度,未收到法人或者其他组织对依申请公开政府信息的申请。", {}),
+        ("本年度未收到公民提出的政府信息公开申请。", {}),
+        ("本年度未收到公民、法人或者其他组织提出的政府信息公开申请。", {"requests.new.total"}),
+    ],
+)
+def test_a_zero_for_one_kind_of_applicant_is_no_zero_total(sentence: str, zeros: set[str]) -> None:
     assert numbers_of(sentence) == dict.fromkeys(zeros, Decimal(0))
 
 

@@ -15,6 +15,7 @@ import pytest
 
 from app.parsing import NotAReport, parse, tables
 from app.parsing.draft import DraftValue
+from app.parsing.tables import APPLICANT_COLUMNS
 from tests.parsing.test_tables import ROWS_2021
 
 
@@ -276,6 +277,7 @@ def test_one_cell_per_line_with_padding_lines_in_table_2() -> None:
         "||",
         "行政事业性收费 |",
         "0",  # the last cell of a table is not always closed
+        "三、收到和处理政府信息公开申请情况",
     ]
     values, warnings = tables.extract("\n".join(lines), "2021")
     got = by_metric(values)
@@ -390,6 +392,47 @@ def test_a_cut_table_printed_one_cell_per_paragraph_keeps_its_whole_rows() -> No
     assert shown(got["requests.new.total"]) == Decimal(3)
     assert shown(got["requests.carried_in.total"]) == Decimal(0)
     assert not [m for m in got if m.startswith("requests.granted")]
+
+
+def test_a_cut_table_printing_its_empty_cells_keeps_rows_with_a_blank_total() -> None:
+    # This page prints every empty cell as a lone "|" (see the new row), also after a
+    # row's last value and in rows left wholly empty; 总计 is sometimes left empty too.
+    lines = ["三、收到和处理政府信息公开申请情况 |", "申请人情况 |", "||||||||"]
+    lines += cell_lines("一、本年新收政府信息公开申请数量", [9, "", "", "", "", "", 9])
+    lines += cell_lines("二、上年结转政府信息公开申请数量", [1, "", "", "", "", "", 1])
+    lines += ["三、本年度办理结果 |", "（一）予以公开 |", "7 |", *["|"] * 7]
+    lines += cell_lines("（二）部分公开", [""] * 7)
+    lines += ["（三）不予公开 |", "1.属于国家秘密 |", *["|"] * 8]
+    lines += ["2.其他法律行政法规禁止公开 |", "|", "|", "|"]  # cut here
+    values, warnings = tables.extract("\n".join(lines), "2021")
+    got = by_metric(values)
+    assert [shown(got[f"requests.granted.{c}"]) for c in ("natural_person", "total")] == [
+        7,
+        "not_reported",
+    ]
+    assert {shown(got[f"requests.partial.{c}"]) for c in APPLICANT_COLUMNS} == {"not_reported"}
+    assert shown(got["requests.denied.state_secret.total"]) == "not_reported"
+    assert not [m for m in got if m.startswith("requests.denied.law_forbidden")]
+    assert [w.code for w in warnings] == ["truncated_table"]
+
+
+def test_a_blank_total_is_not_kept_where_no_row_shows_the_columns() -> None:
+    # No row adds up before it: nothing shows that the page keeps its cells in place.
+    lines = ["三、收到和处理政府信息公开申请情况 |", "申请人情况 |", "||||||||"]
+    lines += ["一、本年新收政府信息公开申请数量 |", "9 |", "|", "2 |", *["|"] * 5]
+    lines += ["（本页以下内容缺失）"]
+    got = by_metric(tables.extract("\n".join(lines), "2021")[0])
+    assert not [m for m in got if m.startswith("requests.new")]
+
+
+def test_a_pages_lone_pipes_are_not_empty_cells_where_it_never_prints_one_between_values() -> None:
+    lines = ["三、收到和处理政府信息公开申请情况 |", "申请人情况 |", "||||||||"]
+    lines += cell_lines("一、本年新收政府信息公开申请数量", [9, 0, 0, 0, 0, 0, 9])
+    lines += ["二、上年结转政府信息公开申请数量 |", "1 |", *["|"] * 7]
+    lines += ["（本页以下内容缺失）"]
+    got = by_metric(tables.extract("\n".join(lines), "2021")[0])
+    assert shown(got["requests.new.total"]) == Decimal(9)
+    assert not [m for m in got if m.startswith("requests.carried_in")]
 
 
 def test_a_cut_table_with_its_labels_printed_as_a_block_keeps_no_row_by_the_block() -> None:
@@ -507,3 +550,120 @@ def test_table_4_lines_of_numbers_with_one_printed_twice_give_nothing() -> None:
     values, warnings = tables.extract("\n".join([lines[0], lines[1], *lines[1:]]), "2021")
     assert values == []
     assert [w.code for w in warnings] == ["table_ambiguous"]
+
+
+# --- D: table 2 printed one number per line, empty cells dropped -------------------------------
+
+CELLS_BELOW_2019 = """二、主动公开政府信息情况
+第二十条第(一)项
+信息内容
+本年新制作数量
+本年新公开数量
+对外公开总数量
+规章
+0
+0
+0
+规范性文件
+3
+3
+41
+第二十条第(五)项
+信息内容
+上一年项目数量
+本年增/减
+处理决定数量
+行政许可
+其他对外管理服务事项
+第二十条第(六)项
+信息内容
+上一年项目数量
+本年增/减
+处理决定数量
+行政处罚
+行政强制
+第二十条第(八)项
+"""
+
+
+def test_rows_without_a_cell_in_a_section_without_a_number_are_empty() -> None:
+    values, warnings = tables.extract(CELLS_BELOW_2019, "2019")
+    got = by_metric(values)
+    assert warnings == []
+    assert [shown(got[f"proactive.normative_docs.{c}"]) for c in ("issued", "published")] == [3, 3]
+    for key in ("licensing", "other_services", "penalties", "compulsory"):
+        assert shown(got[f"proactive.{key}.decisions"]) == "not_reported"
+        assert got[f"proactive.{key}.decisions"].evidence is not None
+
+
+def test_a_section_cut_by_the_end_of_the_text_gives_no_empty_row() -> None:
+    text = CELLS_BELOW_2019.rsplit("第二十条第(八)项", 1)[0]
+    got = by_metric(tables.extract(text, "2019")[0])
+    assert "proactive.licensing.decisions" in got
+    assert "proactive.penalties.decisions" not in got
+
+
+def test_a_section_without_a_number_on_a_page_that_never_prints_one_below_a_label() -> None:
+    text = CELLS_BELOW_2019.replace("规章\n0\n0\n0\n规范性文件\n3\n3\n41\n", "")
+    values, warnings = tables.extract(text, "2019")
+    assert values == []
+    assert [w.code for w in warnings] == ["truncated_table"]
+
+
+def test_a_sentence_of_the_overview_naming_new_requests_does_not_start_table_3() -> None:
+    text = "一、总体情况\n依申请公开依法规范。本年新收到政府信息公开申请31件,办结28件。\n"
+    values, _ = tables.extract(text + CELLS_BELOW_2019, "2019")
+    assert shown(by_metric(values)["proactive.normative_docs.published_total"]) == Decimal(41)
+
+
+def test_a_table_2_number_that_ends_the_text_is_not_kept() -> None:
+    lines = ["信息内容 |", "本年处理决定数量 |", "||", *cell_lines("行政处罚", [0])]
+    lines += ["行政强制 |", "0"]  # the page closes its cells: this one may be cut
+    values, warnings = tables.extract("\n".join(lines), "2021")
+    got = by_metric(values)
+    assert shown(got["proactive.penalties.decisions"]) == Decimal(0)
+    assert "proactive.compulsory.decisions" not in got
+    assert [w.code for w in warnings] == ["truncated_table"]
+
+
+# --- E: zero litigation in the prose of a 2019+ report -----------------------------------------
+
+NO_TABLE_4 = """某镇人民政府2023年政府信息公开工作年度报告
+一、总体情况
+(二)依申请公开。2023年收到政府信息公开申请0件,未发生因政府信息公开引起的{what}。
+二、主动公开政府信息情况
+第二十条第(一)项
+信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数
+规章 | 0 | 0 | 0
+行政规范性文件 | 1 | 0 | 4
+"""
+
+
+def test_no_litigation_in_the_prose_is_zero_in_both_litigation_blocks() -> None:
+    got = by_metric(parse(NO_TABLE_4.format(what="行政复议和行政诉讼")).values)
+    assert shown(got["review.total"]) == Decimal(0)
+    assert shown(got["litigation_direct.total"]) == Decimal(0)
+    assert shown(got["litigation_after_review.total"]) == Decimal(0)
+    assert "litigation.total" not in got  # derived in this format, never posted
+
+
+def test_a_number_of_lawsuits_in_the_prose_of_a_2019_report_is_not_split() -> None:
+    text = NO_TABLE_4.replace("未发生因政府信息公开引起的{what}。", "发生行政诉讼2件。")
+    got = by_metric(parse(text).values)
+    assert not [m for m in got if m.startswith("litigation")]
+
+
+def test_an_untitled_excerpt_that_names_itself_the_report_is_one() -> None:
+    text = (
+        "本年报根据《中华人民共和国政府信息公开条例》要求编制,统计时间为2023年1月1日至12月31日。"
+        "本年度报告可在某县人民政府网站下载。\n"
+        "一、总体情况\n(一)主动公开情况\n2023年主动公开信息412条。\n"
+    )
+    draft = parse(text)
+    assert shown(by_metric(draft.values)["proactive.total"]) == Decimal(412)
+    assert "untitled_report" in {w.code for w in draft.warnings}
+
+
+def test_a_text_that_only_cites_the_regulations_is_no_report() -> None:
+    with pytest.raises(NotAReport):
+        parse("根据《中华人民共和国政府信息公开条例》,本局设立了查阅点。2023年主动公开信息4条。")

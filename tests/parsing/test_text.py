@@ -114,6 +114,14 @@ def test_taiwan_style_vocabulary_becomes_mainland_with_offsets_kept() -> None:
     assert normalize("政务资讯").text == "政务资讯"
 
 
+def test_taiwan_style_file_word_becomes_mainland_but_archives_stay() -> None:
+    original = "制發規範性檔案3件,部門檔案類信息2條,市檔案館"
+    norm = normalize(original)
+    assert norm.text == "制发规范性文件3件,部门文件类信息2条,市档案馆"
+    assert len(norm.offsets) == len(original)
+    assert normalize("规范性档案").text == "规范性档案"  # simplified text is left alone
+
+
 def test_pinyin_glosses_of_mirror_pages_are_dropped_with_offsets_kept() -> None:
     # Mirror pages print a reading after some characters: "报(bào)告", "数(shù)据".
     original = "本報(bào)告所列數(shù)據(jù)截至年底。主動(dòng)公開信息12條。(一)概述 (2019)"
