@@ -26,16 +26,21 @@ _TITLE_PATTERNS = (
         rf"(?P<pre>[^\n。,;:!?]{{0,40}}?)政府信息公开(?:工作)?(?P<year>{_YEAR})年度?(?:报告|年报)"
     ),
 )
-# A site's breadcrumb trail ("首页 > 政务公开 > 政府信息公开年报 > 2021 > …") names sections of
-# the site, not the report: never a title, even where it ends in the report's name.
-_SKIP_LINE = re.compile(r"^(?:SOURCE:|正文$|发布(?:时间|日期)|来源|信息来源|索引号|【)")
-_BREADCRUMB = re.compile(r">[^>]*>")
+# A site's breadcrumb trail ("首页 > 政务公开 > 政府信息公开年报 > 2021 > …", "首页 / 政府信息
+# 公开 / 正文") names sections of the site, not the report: never a title, even where it ends
+# in the report's name. Nor are the site's own links ("返回首页", "无障碍浏览", "登录 注册"),
+# which a title wrapped over two lines would otherwise take as its first half.
+_SKIP_LINE = re.compile(
+    r"^(?:SOURCE:|正文$|发布(?:时间|日期)|来源|信息来源|索引号|【"
+    r"|返回首页|网站首页|首页$|无障碍|登录|注册|打印|关闭窗口|字体|字号|分享到|当前位置|您(?:现在)?(?:所在)?的?位置)"
+)
+_BREADCRUMB = re.compile(r">[^>]*>|^(?:网站)?首页\s*[/／>»›]")
 # Lines that are a page's metadata ("…| 主动公开 | 某镇人民政府 |", "公文生成日期:2019-01-04",
 # a document number "某政〔2011〕6号"): never the first half of a wrapped title.
 _METADATA_LINE = re.compile(r"[|:]|[〔﹝\[(]\d{4}[〕﹞\])]\d+号")
 # With no title line, the body in the opening sentences: "由义亭镇编制的2009年…年度报告",
 # "…要求,由某县人民政府办公室编制。", "现公布2012年凤安镇政府信息公开工作年度报告".
-_BY = r"(?<![理自经])由(?!于|此)(?P<body>[^,。;:\n《》]{2,30}?)编制"
+_BY = r"(?<![理自经])由(?!于|此)(?P<body>[^,。;:\n《》]{2,30}?)(?:组织|负责|牵头)?编制"
 _BODY_IN_TEXT = (
     re.compile(rf"{_BY}的[^。\n]{{0,30}}?报告"),
     re.compile(rf"(?:报告|条例)[^。\n]{{0,80}}?{_BY}。"),
@@ -108,6 +113,11 @@ _AGGREGATE = (
     ),
     # "全区各单位共收到…申请": the numbers are the whole area's.
     re.compile(r"全(?:省|市|县|区|镇|乡)(?:各单位|各部门|各级行政机关|各级政府|各级各部门)"),
+    # "根据《条例》以及2018年度某市政府各部门和各区政府的…年度报告编制": compiled from them.
+    re.compile(
+        r"(?:根据|依据|以及)[^。\n]{0,40}?(?:各部门|各区|各县|各街道|各乡镇|委办局)"
+        r"[^。\n]{0,40}?年度报告[^。\n]{0,4}?编制"
+    ),
     # "2023年,全区主动公开政府信息21019条", "全市共受理…申请452件", "某市各部门共接受…":
     # counts of a whole city, district or county (a town's 全镇 is its own).
     re.compile(r"全(?:省|市|县|区)(?:共|主动公开)|[省市县区]各部门共"),
@@ -195,7 +205,8 @@ def find_title(norm: Normalized) -> tuple[str | None, str | None, int | None]:
 # A flattened page whose title runs straight into the text ("…工作年度报告2019年,我区…"):
 # the title must open the line, name no more than a body, and not go on as a sentence
 # ("…年度报告如下", "…年度报告已经编制").
-_SENTENCE_START = re.compile(r"现将|现公开|现予公开|特向|根据|按照|依据|公布|印发|发布|编制了")
+# "以及": "根据《条例》以及2013年度某区…年度报告编制", a report about the reports it compiles.
+_SENTENCE_START = re.compile(r"现将|现公开|现予公开|特向|根据|按照|依据|以及|公布|印发|发布|编制了")
 _NOT_A_TITLE_START = re.compile(rf"{_SENTENCE_START.pattern}|编制|特|《|关于")
 _SENTENCE_GOES_ON = re.compile(r"[》”\"的已如是由将为于,、:;]|公布|经")
 

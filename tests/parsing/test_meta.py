@@ -303,6 +303,30 @@ def test_a_bare_generic_word_is_never_the_body(text: str) -> None:
         ),
         # The traditional variant 陜 of a province's name.
         ("陜西省某某廳2022年政府信息公開工作年度報告\n", "陕西省某某厅", 2022),
+        # A breadcrumb trail with slashes, and the site's own links, above the title.
+        (
+            "首页 / 政府信息公开 / 政府信息公开年报 / 正文\n\n松河区教育局2019年政府信息公开工作"
+            "年度报告\n一、总体情况\n",
+            "松河区教育局",
+            2019,
+        ),
+        (
+            "登录    注册\n\n无障碍浏览\n\n青石街道办事处2020年政府信息公开工作年度报告\n",
+            "青石街道办事处",
+            2020,
+        ),
+        (
+            "返回首页\n青石乡人民政府2024年政府信息公开工作年度报告\n来源:青石乡\n",
+            "青石乡人民政府",
+            2024,
+        ),
+        # "由…组织编制": the office compiled the government's report.
+        (
+            "本报告根据《条例》要求,由松河县人民政府办公室组织编制。报告包括总体情况。\n"
+            "一、总体情况\n2022年,松河县主动公开政府信息1200条。\n",
+            "松河县人民政府",
+            2022,
+        ),
         # The office compiled the government's report, named after 编制了.
         (
             "根据《条例》规定，松河区政务公开领导小组办公室编制了2019年松河区人民政府信息公开"
@@ -315,6 +339,16 @@ def test_a_bare_generic_word_is_never_the_body(text: str) -> None:
 def test_title_behind_page_furniture_and_without_a_year(text: str, body: str, year: int) -> None:
     info = meta.detect(normalize(text))
     assert (info.body_name, info.year) == (body, year)
+
+
+def test_a_sentence_naming_the_compiled_reports_gives_no_body_and_is_aggregate() -> None:
+    text = (
+        "本报告根据《中华人民共和国政府信息公开条例》(以下简称《条例》)以及2018年度某某市政府"
+        "各部门和各区政府的信息公开工作年度报告编制。\n一、概述\n"
+    )
+    info = meta.detect(normalize(text))
+    assert info.body_name is None
+    assert info.scope == "aggregate"
 
 
 def test_a_bare_level_word_is_no_body_name() -> None:
