@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from sqlalchemy import (
     CursorResult,
@@ -175,7 +175,7 @@ class Numbers:
 # Which bodies a numbers statement reads, and the parameters that pick them:
 # "ids" (`ancestors`), "code" (the body `within`), "level" (every body of `level` valid in
 # the year) and "under" (the bodies of `level` under the body `within` in the year).
-Source = str
+Source = Literal["ids", "code", "level", "under"]
 
 
 def subtree_numbers(
@@ -227,9 +227,10 @@ SEPARATOR = "\x1f"
 
 @cache
 def _numbers_statement(dialect: str, source: Source, with_absences: bool) -> Any:
-    """One row per body × metric. The per-body columns (absences above all, which count an
-    index range) are only worked out on the row of the `lead` metric: CASE evaluates its
-    subqueries lazily on both databases, and a national answer has 34 bodies × 10 metrics."""
+    """One row per body × metric. The per-body absence columns (a total and the first codes,
+    each an index probe) are only worked out on the row of the `lead` metric: CASE evaluates
+    its subqueries lazily on both databases, and a national answer has 34 bodies × 10
+    metrics."""
     body, size, fact, rollup, report, metric = (
         models.Jurisdiction,
         models.SubtreeSize,
