@@ -348,7 +348,7 @@ def parse_value(text: str, structured: bool = True) -> Parsed | None:
         return Parsed("not_applicable")
     if structured and norm in _ZERO_WORDS:
         return Parsed("reported", Decimal(0))
-    match = _NUMBER.fullmatch(norm)
+    match = _NUMBER.fullmatch(_SIGN_WORD.sub(_sign_of, norm, count=1))
     if match is None:
         return None
     digits = match.group("int").replace(",", "")
@@ -357,6 +357,14 @@ def parse_value(text: str, structured: bool = True) -> Parsed | None:
     if match.group("sign") == "-":
         value = -value
     return Parsed("reported", value, match.group("unit"))
+
+
+# The 本年增/减 column in words: "增10" / "增加10" is +10, "减4" / "减少4" is -4.
+_SIGN_WORD = re.compile(r"^(?:增加|增|减少|减)(?=\d)")
+
+
+def _sign_of(match: re.Match[str]) -> str:
+    return "-" if match.group().startswith("减") else "+"
 
 
 def _norm(text: str) -> str:

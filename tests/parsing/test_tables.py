@@ -179,6 +179,21 @@ def test_a_fractional_wan_yuan_fee_stays_exact() -> None:
     ].value == Decimal("31415.9")
 
 
+def test_changes_in_words_in_the_2019_table_2() -> None:
+    text = "\n".join(
+        [
+            "第二十条第（五）项",
+            "信息内容 上一年项目数量 本年增/减 处理决定数量",
+            "行政许可 120 增10 356",
+            "其他对外管理服务事项 8 减少2 15",
+        ]
+    )
+    got = by_metric(tables.extract(text, "2019")[0])
+    assert got["proactive.licensing.items_change"].value == Decimal(10)
+    assert got["proactive.licensing.decisions"].value == Decimal(356)
+    assert got["proactive.other_services.items_change"].value == Decimal(-2)
+
+
 def test_pipe_table_2019_signed_changes_and_procurement_in_wan_yuan() -> None:
     got = by_metric(tables.extract(read("constructed_table_pipe_2019.txt"), "2019")[0])
     assert got["proactive.licensing.items_change"].value == Decimal(1036)  # "+1036"
