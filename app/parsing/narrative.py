@@ -154,11 +154,14 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             "条",
         ),
     ),
-    # "政府网站公开信息118条,占比20.34%": the website named first in its clause.
+    # "政府网站公开信息118条,占比20.34%": the website named first in its clause, perhaps
+    # after its owner ("全年某镇人民政府网站共公开政府信息412条"); not "…网站发布各类信息",
+    # which counts the site's news too.
     (
         "proactive.online.items",
         _rule(
-            r"(?:^|(?<=[,;。:\n]))(?:其中)?(?:政府|门户)[^,;。\d]{0,6}?网站(?:公开|发布)(?:政府)?信息",
+            r"(?:^|(?<=[,;。:\n]))(?:其中)?(?:全年|本年度?|今年)?[^,;。\d、]{0,12}?(?:政府|门户)"
+            r"[^,;。\d、]{0,6}?网站(?:共|全年)?(?:公开|发布)(?:政府)?信息",
             "条",
         ),
     ),
@@ -284,6 +287,11 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     # "政府信息依申请公开系统共收到1宗信息"
     ("requests.new.total", _rule(r"依申请公开(?:系统|平台)(?:共|共计)?收到", "件|宗|份")),
+    # "依申请公开共受理2件", "全年发生依申请公开1次"
+    (
+        "requests.new.total",
+        _rule(r"依申请公开(?:工作)?(?:共|共计)?(?:受理|收到|接到)|发生依申请公开", "件|份|次|起"),
+    ),
     # "收到自然人、法人或其他组织向我镇提交的政府信息公开申请0件"
     (
         "requests.new.total",
@@ -434,7 +442,7 @@ _ALL_ZERO = re.compile(
 
 _ZERO = re.compile(
     r"没有|未(?:发生|出现|收到|接到|接收|受理|有|产生)|为零|为0(?![\d.])|是零|(?:^|[:为])无(?:$|[。,;])|无(?=因|任何|涉及|发生|依申请)|均无|零(?:件|起)"
-    r"|(?:全年|本年度?|今年|年内)无"
+    r"|(?:全年|本年度?|今年|年内)无|无一(?:例|起|件)"
 )
 # "未收到…申请和未涉及“不予公开”的信息": two statements in one clause, each read alone.
 _SECOND_STATEMENT = re.compile(r"(?:和|及|并且?|且|也|同时)(?=未|没有)")

@@ -43,6 +43,9 @@ def numbers_of(text: str) -> dict[str, Decimal | None]:
         ("受理政府信息公开申请859件，", "requests.new.total", 859),
         ("共收到政府信息公开申请１７件。", "requests.new.total", 17),
         ("共受理依申请公开23件。", "requests.new.total", 23),
+        ("依申请公开共受理4件，均已按时答复。", "requests.new.total", 4),
+        ("全年发生依申请公开3次。", "requests.new.total", 3),
+        ("全年青石镇人民政府网站共公开政府信息412条。", "proactive.online.items", 412),
         ("其中网上申请30件。", "requests.channel.online", 30),
         ("同意公开71件。", "requests.granted.total", 71),
         ("同意部分公开6件。", "requests.partial.total", 6),
@@ -105,6 +108,10 @@ def test_approximate_numbers_are_marked(sentence: str, metric: str, approximate:
         # The second statement is about refusals; the first still counts.
         ("本年度未收到信息公开的申请和未涉及“不予公开”的政府信息。", {"requests.new.total"}),
         ("本年度我乡没有接到群众主动要求公开政府信息的书面申请。", {"requests.new.total"}),
+        (
+            "本年度无一例因政府信息公开申请行政复议和提起行政诉讼发生。",
+            {"review.total", "litigation.total"},
+        ),
     ],
 )
 def test_zero_statements(sentence: str, zeros: set[str]) -> None:
@@ -126,6 +133,7 @@ def test_zero_statements(sentence: str, zeros: set[str]) -> None:
         "政府门户网站全年访问量超过2,000万人次。",
         # Other publications: not proactive disclosure items.
         "共发布各类信息 13528 条，总浏览量为 536 万。",
+        "全年某县人民政府网站共发布各类信息8632条。",
         "全年主动公开市政府规章 22 件、行政规范性文件 34 件。",
         "公开答复数100%。",
         # "全年无" about something else, and about corrections rather than cases.
