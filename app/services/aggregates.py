@@ -164,7 +164,7 @@ def _members(session: Session, groups: list[Group], year: int) -> dict[int | Non
 class Numbers:
     """What the maintained tables hold for some ancestors in a year."""
 
-    bodies: dict[int, Group]  # by code
+    bodies: dict[int, Group]  # in code order
     sizes: dict[int, int]
     sums: dict[tuple[int, int], tuple[Decimal, int, int]]
     with_aggregate_report: set[int]
@@ -208,8 +208,8 @@ def read_numbers(
             found.sizes[ancestor] = bodies or 0
             if has_report:
                 found.with_aggregate_report.add(ancestor)
-            if absent is not None:
-                found.absent[ancestor] = (absent, first.split(SEPARATOR) if first else [])
+            if cap > 0:  # no totals row: no absences that year
+                found.absent[ancestor] = (absent or 0, first.split(SEPARATOR) if first else [])
         if own is None and below is None:
             continue
         found.sums[(ancestor, metric_id)] = (
@@ -284,7 +284,7 @@ def _absence_columns(dialect: str, with_absences: bool) -> tuple[Any, Any]:
         return null(), null()
     absence, total, body = models.Absence, models.AbsenceTotal, models.Jurisdiction
     count = (
-        select(func.coalesce(func.sum(total.absent), 0))
+        select(total.absent)
         .where(total.year == YEAR, total.ancestor_id == body.id)
         .correlate(body)
         .scalar_subquery()
