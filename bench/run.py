@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import signal
 import subprocess
@@ -305,7 +306,7 @@ def measure_all(
     try:
         for question in questions:
             call = api_call(client, question.path, question.params)
-            answer = call()
+            answer = json.loads(call())
             record: dict[str, Any] = {"question": question}
             if question.kind == "aggregate":
                 record["groups"] = len(answer["groups"])

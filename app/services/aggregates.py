@@ -26,6 +26,7 @@ from sqlalchemy import (
     insert,
     null,
     select,
+    text,
     true,
     update,
 )
@@ -170,6 +171,14 @@ class Numbers:
     with_aggregate_report: set[int]
     # Per ancestor, when asked for: its bodies without a `self` report, and the first codes.
     absent: dict[int, tuple[int, list[str]]]
+    # When a base year was asked for: the same bodies' sums in that year, and those whose
+    # subtree differs between the two years.
+    base_sums: dict[tuple[int, int], tuple[Decimal, int, int]] = field(default_factory=dict)
+    moved: set[int] = field(default_factory=set)
+
+    def in_base_year(self) -> Numbers:
+        """The base year's sums of the same bodies (sizes and reports are not read for it)."""
+        return Numbers(self.bodies, {}, self.base_sums, set(), {})
 
 
 # Which bodies a numbers statement reads, and the parameters that pick them:
@@ -192,17 +201,21 @@ def read_numbers(
     year: int,
     metric_ids: list[int],
     cap: int,
+    base_year: int | None = None,
 ) -> Numbers:
     """The bodies that `source` picks, each with its subtree size, sums (the body's own fact
     plus the roll-up below it), whether it has an aggregate-scope report and, when `cap` > 0,
-    its absences: one statement, because on a warm database the round trips are the cost."""
+    its absences; with a `base_year`, also their sums in that year and whether their subtree
+    changed: one statement, because on a warm database the round trips are the cost."""
     lead = min(metric_ids)
     params = {**params, "metrics": metric_ids, "year": year, "cap": cap, "lead": lead}
-    statement = _numbers_statement(dialect_of(session), source, cap > 0)
+    with_base = base_year is not None
+    if with_base:
+        params["base_year"] = base_year
+    statement = _numbers_statement(dialect_of(session), source, cap > 0, with_base)
     found = Numbers({}, {}, {}, set(), {})
     for row in rows_of(session, statement, params).all():
         ancestor, code, name, level, bodies, has_report, absent, first, metric_id = row[:9]
-        own, own_revised, below, reporting, revised = row[9:]
         if metric_id == lead:
             found.bodies[ancestor] = Group(ancestor, code, name, level)
             found.sizes[ancestor] = bodies or 0
@@ -210,15 +223,27 @@ def read_numbers(
                 found.with_aggregate_report.add(ancestor)
             if cap > 0:  # no totals row: no absences that year
                 found.absent[ancestor] = (absent or 0, first.split(SEPARATOR) if first else [])
-        if own is None and below is None:
-            continue
-        found.sums[(ancestor, metric_id)] = (
-            (own or Decimal(0)) + (below or Decimal(0)),
-            (own is not None) + (reporting or 0),
-            bool(own_revised) + (revised or 0),
-        )
+            if with_base and row[19]:
+                found.moved.add(ancestor)
+        _add_sum(found.sums, (ancestor, metric_id), row[9:14])
+        if with_base:
+            _add_sum(found.base_sums, (ancestor, metric_id), row[14:19])
     found.bodies = dict(sorted(found.bodies.items(), key=lambda item: item[1].code or ""))
     return found
+
+
+def _add_sum(
+    sums: dict[tuple[int, int], tuple[Decimal, int, int]], key: tuple[int, int], row: Any
+) -> None:
+    """A body's own fact plus the roll-up below it, where it has either."""
+    own, own_revised, below, reporting, revised = row
+    if own is None and below is None:
+        return
+    sums[key] = (
+        (own or Decimal(0)) + (below or Decimal(0)),
+        (own is not None) + (reporting or 0),
+        bool(own_revised) + (revised or 0),
+    )
 
 
 # Joins the first absent codes of one body; codes cannot hold control characters.
@@ -226,16 +251,14 @@ SEPARATOR = "\x1f"
 
 
 @cache
-def _numbers_statement(dialect: str, source: Source, with_absences: bool) -> Any:
-    """One row per body × metric. The per-body absence columns (a total and the first codes,
-    each an index probe) are only worked out on the row of the `lead` metric: CASE evaluates
-    its subqueries lazily on both databases, and a national answer has 34 bodies × 10
-    metrics."""
-    body, size, fact, rollup, report, metric = (
+def _numbers_statement(dialect: str, source: Source, with_absences: bool, with_base: bool) -> Any:
+    """One row per body × metric. The per-body columns that cost an index probe each (the
+    absences' total and first codes, whether the subtree moved) are only worked out on the
+    row of the `lead` metric: CASE evaluates its subqueries lazily on both databases, and a
+    national answer has 34 bodies × 10 metrics."""
+    body, size, report, metric = (
         models.Jurisdiction,
         models.SubtreeSize,
-        models.Fact,
-        models.Rollup,
         models.Report,
         models.Metric,
     )
@@ -245,36 +268,60 @@ def _numbers_statement(dialect: str, source: Source, with_absences: bool) -> Any
         .exists()
     )
     in_year = (size.ancestor_id == body.id) & (size.lo <= YEAR) & (size.hi >= YEAR)
-    own = (fact.year == YEAR) & (fact.metric_id == metric.id) & (fact.jurisdiction_id == body.id)
-    below = (
-        (rollup.year == YEAR) & (rollup.metric_id == metric.id) & (rollup.ancestor_id == body.id)
-    )
     absent, first = _absence_columns(dialect, with_absences)
     lead = metric.id == bindparam("lead", type_=Integer)
+    fact, rollup, own, below = _sum_tables(YEAR, "")
+    columns = [
+        *(body.id, body.code, body.name, body.level, size.bodies, aggregate_report),
+        *(case((lead, absent)), case((lead, first)), metric.id),
+        *(fact.value, fact.revised, rollup.value, rollup.reporting, rollup.revised),
+    ]
     query = (
-        select(
-            body.id,
-            body.code,
-            body.name,
-            body.level,
-            size.bodies,
-            aggregate_report,
-            case((lead, absent)),
-            case((lead, first)),
-            metric.id,
-            fact.value,
-            fact.revised,
-            rollup.value,
-            rollup.reporting,
-            rollup.revised,
-        )
+        select(*columns)
         .select_from(body)
         .join(metric, among(dialect, metric.id, "metrics"))
         .outerjoin(size, in_year)
         .outerjoin(fact, own)
         .outerjoin(rollup, below)
     )
+    if with_base:
+        base = bindparam("base_year", type_=SmallInteger)
+        fact, rollup, own, below = _sum_tables(base, "base_")
+        moved = case((lead, _subtree_moved(body, base)))
+        sums = (fact.value, fact.revised, rollup.value, rollup.reporting, rollup.revised)
+        query = query.add_columns(*sums, moved).outerjoin(fact, own).outerjoin(rollup, below)
     return _picked(query, dialect, source)
+
+
+def _sum_tables(year: Any, prefix: str) -> tuple[Any, Any, Any, Any]:
+    """`facts` and `rollups` (aliased as `<prefix>facts`, `<prefix>rollups`) with the
+    conditions that join them to the body and metric of a numbers row in `year`."""
+    body, metric = models.Jurisdiction, models.Metric
+    fact: Any = aliased(models.Fact, name=f"{prefix}facts") if prefix else models.Fact
+    rollup: Any = aliased(models.Rollup, name=f"{prefix}rollups") if prefix else models.Rollup
+    own = (fact.year == year) & (fact.metric_id == metric.id) & (fact.jurisdiction_id == body.id)
+    below = (
+        (rollup.year == year) & (rollup.metric_id == metric.id) & (rollup.ancestor_id == body.id)
+    )
+    return fact, rollup, own, below
+
+
+def _subtree_moved(body: Any, base_year: Any) -> Any:
+    """Whether some edge below `body` holds in one of the two years but not the other."""
+    edge = aliased(models.Closure, name="edges")
+    covers_year = (edge.lo <= YEAR) & (edge.hi >= YEAR)
+    covers_base = (edge.lo <= base_year) & (edge.hi >= base_year)
+    return (
+        select(edge.ancestor_id)
+        .where(
+            # Spelled as the partial index's predicate: SQLite would render the column as
+            # `bounded = 1`, which it does not match to `WHERE bounded`, and scan.
+            text("edges.bounded"),
+            edge.ancestor_id == body.id,
+            covers_year != covers_base,
+        )
+        .exists()
+    )
 
 
 def _absence_columns(dialect: str, with_absences: bool) -> tuple[Any, Any]:
@@ -411,6 +458,45 @@ def question_cells(
     if within_code is not None and not groups:
         resolve_within(session, within_code)  # a 404 if there is no such body
     return groups, _finish(session, groups, members, metrics, year, missing_cap, found, ids)
+
+
+@dataclass
+class YearPair:
+    """The groups of a question with their cells in a year and in a base year, and the
+    groups whose subtree differs between the two years."""
+
+    groups: list[Group]
+    now: dict[tuple[int | None, str], Cell]
+    then: dict[tuple[int | None, str], Cell]
+    moved: set[int | None]
+
+
+def paired_cells(
+    session: Session,
+    metrics: list[catalog.Metric],
+    within_code: str | None,
+    by: str | None,
+    year: int,
+    base_year: int,
+) -> YearPair:
+    """A comparison's groups as they stand in `year`, each with its cells in both years
+    (without `missing` lists), from one statement. The base side holds sums only: its
+    `expected` is not read."""
+    if within_code is None and by is None:  # the country is no body: its provinces may differ
+        groups, now = question_cells(session, metrics, None, None, year, 0)
+        then = compute_cells(session, groups, metrics, base_year, missing_cap=0)
+        return YearPair(groups, now, then, set())
+    ids = catalog_service.metric_ids(session)
+    source, params = _source_of(within_code, by)
+    wanted = _wanted(metrics, ids)
+    found = read_numbers(session, source, params, year, wanted, 0, base_year)
+    groups = list(found.bodies.values())
+    if within_code is not None and not groups:
+        resolve_within(session, within_code)  # a 404 if there is no such body
+    members: dict[int | None, list[int]] = {id_: [id_] for id_ in found.bodies}
+    now = _finish(session, groups, members, metrics, year, 0, found, ids)
+    then = _finish(session, groups, members, metrics, base_year, 0, found.in_base_year(), ids)
+    return YearPair(groups, now, then, set(found.moved))
 
 
 def _source_of(within_code: str | None, by: str | None) -> tuple[Source, dict[str, Any]]:

@@ -242,9 +242,8 @@ def compare_groups(
 ) -> list[Item]:
     """Groups as they stand in `year`, each against its own roll-up of the base year."""
     metrics = aggregates.check_metrics(keys)
-    groups, now = aggregates.question_cells(session, metrics, within_code, by, year, 0)
-    then = aggregates.compute_cells(session, groups, metrics, base_year, missing_cap=0)
-    moved = boundary_changes(session, groups, year, base_year)
+    pair = aggregates.paired_cells(session, metrics, within_code, by, year, base_year)
+    groups, now, then, moved = pair.groups, pair.now, pair.then, pair.moved
     if within_code is None and by is None:
         moved = {None} if _country_changed(session, year, base_year) else set()
     samples = _constant_sample(session, groups, metrics, year, base_year) if constant_sample else {}

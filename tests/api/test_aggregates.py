@@ -344,6 +344,47 @@ def test_group_comparison_flags_boundary_changes_and_keeps_a_constant_sample(
     assert (item["base_value"], item["value"], item["sample_size"]) == (10, 12, 1)
 
 
+def test_group_comparison_equals_the_aggregates_of_both_years(
+    tree: None, ingest: Any, client: TestClient
+) -> None:
+    def handled(code: str, year: int, granted: int, total: int) -> dict[str, Any]:
+        return {
+            "jurisdiction": code,
+            "year": year,
+            "format": "2021",
+            "values": [
+                {"metric": "requests.granted.total", "value": granted},
+                {"metric": "requests.total_handled.total", "value": total},
+            ],
+        }
+
+    ingest(
+        handled("900101", 2021, 1, 4),
+        handled("900101001", 2021, 3, 4),
+        handled("900102", 2021, 5, 5),
+        handled("900101", 2022, 2, 2),
+        handled("900102", 2022, 1, 4),
+    )
+    ingest(handled("900102", 2022, 3, 4))  # a revision: the 2022 side is `revised`
+    metrics = ["requests.granted.total", "requests.grant_rate"]
+    query = {"metric": metrics, "within": "900000", "by": "prefecture"}
+    items = client.get("/v1/comparisons", params={**query, "year": 2022}).json()["items"]
+    found = {(i["code"], i["metric"]): (i["base_value"], i["value"], i["flags"]) for i in items}
+    # 2022: A市 = 甲县 (2 of 2); B市 = 乙县 (3 of 4, revised). 2021: A市 = 甲县 + 一镇
+    # (4 of 8); 乙县 is under B市 since 2015 (5 of 5).
+    assert found == {
+        ("900100", "requests.granted.total"): (4, 2, []),
+        ("900100", "requests.grant_rate"): (0.5, 1, []),
+        ("900200", "requests.granted.total"): (5, 3, ["revised"]),
+        ("900200", "requests.grant_rate"): (1, 0.75, ["revised"]),
+    }
+    for year, side in ((2022, 1), (2021, 0)):
+        groups = client.get("/v1/aggregates", params={**query, "year": year}).json()["groups"]
+        for group in groups:
+            for key, aggregate in group["metrics"].items():
+                assert found[(group["code"], key)][side] == aggregate["value"]
+
+
 def test_series_of_a_subtree_with_coverage(tree: None, ingest: Any, client: TestClient) -> None:
     ingest(
         staff("900101", 2015, 10),
