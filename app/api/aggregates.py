@@ -36,7 +36,8 @@ def ratio_number(value: Decimal | None) -> int | float | None:
     """Ratios keep their fraction; counts and money go out as JSON numbers."""
     if value is None:
         return None
-    return float(value) if value != value.to_integral_value() else int(value)
+    whole = int(value)
+    return whole if whole == value else float(value)
 
 
 @router.get(

@@ -595,6 +595,11 @@ def _cell(
     """The value of one group and metric from its members' sums (`stored`: the metric's
     fact ids, a ratio's numerator and denominator)."""
     cell = Cell()
+    if len(members) == 1 and len(stored) == 1:  # a body's sum: the usual cell, one lookup
+        row = sums.get((members[0], stored[0]))
+        if row is not None:
+            cell.value, cell.reporting, cell.revised = row
+        return cell
     parts: list[Decimal | None] = []
     # Plain loops: a national answer computes hundreds of cells.
     for position, metric_id in enumerate(stored):
