@@ -96,6 +96,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("proactive.total", _rule(r"公开(?:政府)?信息总数", _ITEMS)),
+    # "共制发政府信息130件,其中主动公开18件,不予公开112件": the made, then the disclosed.
+    ("proactive.total", _rule(rf"制发(?:政府)?信息{NUMBER_PATTERN}[件条],其中主动公开", "件|条")),
     # "某市2019年通过政府网站、信息查阅场所等公开信息35829条": the year's channels, the
     # website first, so the total; not "通过宣传资料、广播等方式公开…" (some channels only).
     (
@@ -109,7 +111,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "proactive.total",
         _rule(
-            r"(?:全年|本年度?|年内|今年|共|累计|全年共)(?:对外|向社会)?(?:主动)?公开(?:各类|政府|的)*信息",
+            # Not "通过…门户网站共公开信息35条": one channel's count (proactive.online.items).
+            r"(?:全年|本年度?|年内|今年|(?<![站台栏])共|累计|全年共)(?:对外|向社会)?(?:主动)?"
+            r"公开(?:各类|政府|的)*信息",
             "条|项",
         ),
     ),
@@ -255,6 +259,11 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "requests.new.total",
         _rule(r"(?:受理|收到|接到)(?:依申请公开|(?:公开)?申请)(?:件(?=\d))?|申请总数", "件|次|份"),
     ),
+    # "2019年收到申请公开0条"
+    (
+        "requests.new.total",
+        _rule(r"(?:受理|收到|接到)申请公开(?:的)?(?:政府)?(?:信息)?", "件|次|份|条"),
+    ),
     # "收到申请政府信息公开26件", "收到依申请公开政府信息申请1件"
     (
         "requests.new.total",
@@ -274,7 +283,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         _rule_number_first(
             r"(?:收到|受理|接到|接收)了?(?:各类)?",
             "件|起|份|宗",
-            r"(?:政府信息)?(?:依申请公开|(?:政府)?信息公开(?:的)?申请)",
+            r"(?:政府)?(?:信息)?(?:依申请公开|(?:政府)?信息公开(?:的)?申请)",
         ),
     ),
     # "收到政府依申请公开件2件", "收到政府信息依申请公开办理事项1件", "受理政府信息依申请公开0件"
@@ -300,20 +309,24 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # Carried over (2019+ tables' rows 二 and 四), stated in the prose.
     (
         "requests.carried_in.total",
-        _rule(r"(?:结转上年(?:度)?|上年(?:度)?结转)(?:的)?(?:(?:政府)?信息公开)?(?:申请)?", "件"),
+        _rule(
+            r"(?:结转上年(?:度)?|上年(?:度)?结转)(?:的)?(?:(?:政府)?信息公开)?(?:申请|办理)?",
+            "件",
+        ),
     ),
     # "结转下年继续办理7件", "结转2020年继续办理的6件": the number after the words.
     (
         "requests.carried_out.total",
         _rule(
             # Not "2018年结转2019年继续办理的" (carried in, from the year before).
-            r"(?<!年)结转(?:下一?年度?|(?:19|20)\d{2}年度?(?=继续))(?:继续)?(?:办理|答复)?(?:的)?",
+            r"(?<!年)结转(?:至|到)?(?:下一?年度?|(?:19|20)\d{2}年度?(?=继续|办理|答复))"
+            r"(?:继续)?(?:办理|答复)?(?:的)?|顺延(?:至|到)下一?年度?(?:答复|办理)",
             "件",
         ),
     ),
     # "按时办结130件", "今年共办结35件": the handled requests, the table's （七）总计. Not
     # "办结上年结转3件" (the words between name carried-over requests).
-    ("requests.total_handled.total", _rule(r"(?<![未])办结(?:申请)?", "件")),
+    ("requests.total_handled.total", _rule(r"(?<![未])办结(?:(?:政府)?信息公开)?(?:申请)?", "件")),
     # The table's reasons named in the prose ("本机关不掌握的政府信息4件").
     (
         "requests.unable.not_held.total",
@@ -328,7 +341,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "requests.carried_out.total",
         _rule_number_first(
-            r"(?<=[,;])", "件", r"(?:申请)?结转(?:至)?下(?:一)?年(?:度)?(?:继续)?(?:办理|答复)"
+            r"(?<=[,;])(?:剩余|其余|尚有|另有)?",
+            "件",
+            r"(?:申请)?结转(?:至)?下(?:一)?年(?:度)?(?:继续)?(?:办理|答复)",
         ),
     ),
     # The Jilin template: "政府信息公开申请数为2," (a bare number, as its other counts).
@@ -441,7 +456,7 @@ _ALL_ZERO = re.compile(
 )
 
 _ZERO = re.compile(
-    r"没有|未(?:发生|出现|收到|接到|接收|受理|有|产生)|为零|为0(?![\d.])|是零|(?:^|[:为])无(?:$|[。,;])|无(?=因|任何|涉及|发生|依申请)|均无|零(?:件|起)"
+    r"没有|未(?:发生|出现|收到|接到|接收|受理|有|产生)|为零|为0(?![\d.])|是零|(?:^|[:为])无(?:$|[。,;])|无(?=因|任何|涉及|发生|依申请|依法申请)|均无|零(?:件|起)"
     r"|(?:全年|本年度?|今年|年内)无|无一(?:例|起|件)"
 )
 # "未收到…申请和未涉及“不予公开”的信息": two statements in one clause, each read alone.
@@ -542,9 +557,23 @@ def _prose(text: str) -> str:
     return "\n".join(out)
 
 
+# "三、政府信息公开收费和减免情况 本年度我镇没有…": a heading run into its text where the
+# line break was lost (normalising drops the space); its words ("收费") are not the
+# statement's. It ends at 情况 before the words that open a sentence.
+_INLINE_HEADING = re.compile(
+    r"^\s*[一二三四五六七八九十]{1,3}、[^,;。\d]{2,40}?情况"
+    r"(?=本年|全年|今年|年内|(?:19|20)\d{2}年|我|本[镇乡县区市局街])"
+)
+
+
 def _clauses(text: str) -> Iterator[tuple[int, str]]:
     for match in re.finditer(r"[^,;。\n!?]+", text):
-        yield match.start(), match.group()
+        start, clause = match.start(), match.group()
+        heading = _INLINE_HEADING.match(clause)
+        if heading:
+            yield start, clause[: heading.end()]
+            start, clause = start + heading.end(), clause[heading.end() :]
+        yield start, clause
 
 
 def _number_at(text: str, match: re.Match[str]) -> tuple[Decimal, bool] | None:

@@ -60,6 +60,14 @@ def numbers_of(text: str) -> dict[str, Decimal | None]:
         ("设立政府信息公开查阅点近200个。", "reading_points.total", 200),
         ("专栏点击量达56万余次。", "proactive.online.visits", 560000),
         ("全市共主动公开政府信息8.6万余条。", "proactive.total", 86000),
+        ("本年共制发政府信息130件，其中主动公开18件，", "proactive.total", 18),
+        ("2019年收到申请公开0条。", "requests.new.total", 0),
+        ("本街道共收到12件信息依申请公开，", "requests.new.total", 12),
+        ("上年结转政府信息公开办理数量1件，", "requests.carried_in.total", 1),
+        ("共办结政府信息公开申请16件，", "requests.total_handled.total", 16),
+        ("结转至2024年办理1件。", "requests.carried_out.total", 1),
+        ("其中10件已经按时答复，剩余2件结转下年度继续办理。", "requests.carried_out.total", 2),
+        ("纸质申请36件，顺延至下一年答复2件。", "requests.carried_out.total", 2),
     ],
 )
 def test_wording_variants(sentence: str, metric: str, number: int | Decimal) -> None:
@@ -112,6 +120,13 @@ def test_approximate_numbers_are_marked(sentence: str, metric: str, approximate:
             "本年度无一例因政府信息公开申请行政复议和提起行政诉讼发生。",
             {"review.total", "litigation.total"},
         ),
+        ("2022年度我乡无依法申请公开件。", {"requests.new.total"}),
+        # A heading run into its text: its 收费 is not the statement's.
+        (
+            "三、政府信息公开收费和减免情况 本年度我镇没有依申请公开信息情况，"
+            "因此未发生依申请公开信息收费和费用减免情况。",
+            {"requests.new.total", "fees.total"},
+        ),
     ],
 )
 def test_zero_statements(sentence: str, zeros: set[str]) -> None:
@@ -143,6 +158,11 @@ def test_zero_statements(sentence: str, zeros: set[str]) -> None:
 )
 def test_precision_traps_give_nothing(sentence: str) -> None:
     assert numbers_of(sentence) == {}
+
+
+def test_a_websites_count_is_not_the_years_total() -> None:
+    found = numbers_of("通过政府信息公开门户网站共公开信息35条，")
+    assert found == {"proactive.online.items": 35}
 
 
 def test_respectively_lists_assign_in_order() -> None:
