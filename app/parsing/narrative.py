@@ -223,6 +223,12 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         _rule_number_first(_STAFF_LEAD, "名", f"(?:专职|全职){_STAFF_WORDS}"),
     ),
     ("staff.part_time", _rule_number_first(_STAFF_LEAD, "名", f"兼职{_STAFF_WORDS}")),
+    # "明确1名工作人员专职负责政府信息公开工作": the kind of work after the person.
+    (
+        "staff.full_time",
+        _rule_number_first(_STAFF_LEAD, "名", r"(?:工作)?人员(?:专职|全职)(?:负责|从事)"),
+    ),
+    ("staff.part_time", _rule_number_first(_STAFF_LEAD, "名", r"(?:工作)?人员兼职(?:负责|从事)")),
     (
         "training.sessions",
         _rule(r"(?:举办|组织|开展)[^,;。\d]{0,10}?培训(?:班|会)?(?:次数)?", "次|期|场"),

@@ -68,6 +68,8 @@ def numbers_of(text: str) -> dict[str, Decimal | None]:
         ("结转至2024年办理1件。", "requests.carried_out.total", 1),
         ("其中10件已经按时答复，剩余2件结转下年度继续办理。", "requests.carried_out.total", 2),
         ("纸质申请36件，顺延至下一年答复2件。", "requests.carried_out.total", 2),
+        ("明确1名工作人员专职负责政府信息公开工作。", "staff.full_time", 1),
+        ("指定2名工作人员兼职负责信息公开。", "staff.part_time", 2),
     ],
 )
 def test_wording_variants(sentence: str, metric: str, number: int | Decimal) -> None:
