@@ -191,11 +191,21 @@ def check_report(values: Values, derived: frozenset[str] = frozenset()) -> list[
     ]
 
 
-# What the cross-year rules read of the previous year's report (ingest loads only these).
+# What the cross-year rules read of the previous year's report and of the current one
+# (ingest loads only these), and their ids.
 PREVIOUS_YEAR_KEYS = frozenset(
     [f"requests.carried_out.{column}" for column in COLUMNS]
     + [f"proactive.{kind}.in_force" for kind in ("rules", "normative_docs")]
 )
+CURRENT_YEAR_KEYS = frozenset(
+    [f"requests.carried_in.{column}" for column in COLUMNS]
+    + [
+        f"proactive.{kind}.{column}"
+        for kind in ("rules", "normative_docs")
+        for column in ("in_force", "issued", "repealed")
+    ]
+)
+CROSS_YEAR_RULES = ("requests.carry_over_cross_year", "proactive.stock_flow")
 
 
 def carry_over_cross_year(current: Values, previous: Values) -> Iterator[Finding]:

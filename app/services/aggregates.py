@@ -13,22 +13,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from sqlalchemy import (
-    CursorResult,
     Integer,
     SmallInteger,
     bindparam,
     case,
-    delete,
     func,
-    insert,
     null,
     select,
     text,
     true,
-    update,
 )
 from sqlalchemy.orm import Session, aliased
 
@@ -37,6 +33,7 @@ from app.db import among, dialect_of, grouped, id_table, rows_of
 from app.errors import InvalidRequest, NotFound
 from app.rules import plain
 from app.services import catalog as catalog_service
+from app.services import findings as findings_service
 from app.services import jurisdictions
 
 COUNTRY = "country"
@@ -740,25 +737,4 @@ def recheck_aggregate_reports(
                     ),
                 }
             )
-        _replace_findings(session, current, findings)
-
-
-def _replace_findings(
-    session: Session, current: models.ReportRevision, findings: list[dict[str, Any]]
-) -> None:
-    finding = models.Finding
-    result = session.execute(
-        delete(finding)
-        .where(finding.revision_id == current.id, finding.rule == MATCHES_CHILDREN)
-        .execution_options(synchronize_session=False)
-    )
-    removed = cast(CursorResult[Any], result).rowcount
-    if findings:
-        session.execute(insert(finding), findings)
-    if removed or findings:
-        session.execute(
-            update(models.ReportRevision)
-            .where(models.ReportRevision.id == current.id)
-            .values(warning_count=models.ReportRevision.warning_count - removed + len(findings))
-            .execution_options(synchronize_session=False)
-        )
+        findings_service.replace(session, current.id, [MATCHES_CHILDREN], findings)

@@ -47,6 +47,7 @@ from app.errors import InconsistentReport, InvalidReport, ProblemError
 from app.schemas.common import as_number
 from app.services import aggregates, hierarchy
 from app.services import catalog as catalog_service
+from app.services import findings as findings_service
 from app.services.report_input import ReportInput, ValueInput, check
 
 Status = Literal["created", "revised", "unchanged", "rejected"]
@@ -175,6 +176,7 @@ def _store_round(session: Session, items: list[Item], strict: bool, ids: dict[st
     if self_items:
         maintain_facts(session, self_items, ids)
     check_aggregates(session, {(i.body_id, i.key[1]) for i in accepted}, ids)
+    recheck_following_years(session, accepted)
     first = [i for i in self_items if i.revision and i.revision.number == 1]
     if first:
         _note_reported(session, first, fresh)
@@ -232,34 +234,75 @@ def _previous_numbers(session: Session, items: list[Item]) -> dict[Key, dict[str
     """What the cross-year rules need of last year's numbers of each item's body and scope:
     from this batch, else stored."""
     wanted = {(i.body_id, i.key[1] - 1, i.key[2]) for i in items}
+    stored = _stored_numbers(session, wanted, rules.PREVIOUS_YEAR_KEYS)
     found: dict[Key, dict[str, Decimal]] = defaultdict(dict)
+    found.update({key: numbers for key, (_, numbers) in stored.items()})
+    for item in items:  # a previous year posted in the same batch counts as stored
+        assert item.report_in is not None
+        found[item.key] = {v.metric: v.value for v in item.report_in.values if v.value is not None}
+    return found
+
+
+def _stored_numbers(
+    session: Session, wanted: set[Key], keys: frozenset[str]
+) -> dict[Key, tuple[int, dict[str, Decimal]]]:
+    """The current revision of each stored report of `wanted` with its numbers of `keys`."""
+    found: dict[Key, tuple[int, dict[str, Decimal]]] = {}
     report, revision = models.Report, models.ReportRevision
     value, metric = models.ReportValue, models.Metric
     for (year, scope), body_ids in grouped(wanted).items():
         for start in range(0, len(body_ids), CHUNK):
             rows = session.execute(
-                select(report.jurisdiction_id, metric.key, value.value)
+                select(report.jurisdiction_id, revision.id, metric.key, value.value)
                 .join(
                     revision,
                     (revision.report_id == report.id) & (revision.number == report.revision),
                 )
-                .join(value, value.revision_id == revision.id)
-                .join(metric, metric.id == value.metric_id)
+                .outerjoin(
+                    value,
+                    (value.revision_id == revision.id)
+                    & value.value.is_not(None)
+                    & value.metric_id.in_(sorted(_ids_of(session, keys))),
+                )
+                .outerjoin(metric, metric.id == value.metric_id)
                 .where(
                     report.year == year,
                     report.scope == scope,
                     in_ids(session, report.jurisdiction_id, body_ids[start : start + CHUNK]),
-                    value.value.is_not(None),
-                    metric.key.in_(sorted(rules.PREVIOUS_YEAR_KEYS)),
                 )
             )
-            for body_id, key, number in rows:
-                if number is not None:
-                    found[(body_id, year, scope)][key] = number
-    for item in items:  # a previous year posted in the same batch counts as stored
-        assert item.report_in is not None
-        found[item.key] = {v.metric: v.value for v in item.report_in.values if v.value is not None}
+            for body_id, revision_id, key, number in rows:
+                _, numbers = found.setdefault((body_id, year, scope), (revision_id, {}))
+                if key is not None and number is not None:
+                    numbers[key] = number
     return found
+
+
+def _ids_of(session: Session, keys: frozenset[str]) -> list[int]:
+    ids = catalog_service.metric_ids(session)
+    return [ids[key] for key in keys if key in ids]
+
+
+def recheck_following_years(session: Session, items: list[Item]) -> None:
+    """Re-run the cross-year rules of the next year's stored report of each item's body and
+    scope: a late or revised report of year Y is the previous year of Y + 1, whose findings
+    were worked out without it, or against its old numbers. (A next year posted in the same
+    round was checked against this batch already.)"""
+    posted = {item.key for item in items}
+    previous = {(i.body_id, i.key[1] + 1, i.key[2]): i for i in items}
+    wanted = set(previous) - posted
+    if not wanted:
+        return
+    for key, (revision_id, numbers) in _stored_numbers(
+        session, wanted, rules.CURRENT_YEAR_KEYS
+    ).items():
+        item = previous[key]
+        last_year = {v.metric: v.value for v in item.values if v.value is not None}
+        findings = [
+            {"revision_id": revision_id, **finding_dict(f)}
+            for f in rules.check_against_previous(numbers, last_year)
+        ]
+        findings_service.replace(session, revision_id, rules.CROSS_YEAR_RULES, findings)
 
 
 def _evaluate(item: Item, previous: Mapping[Key, dict[str, Decimal]], strict: bool) -> bool:

@@ -210,6 +210,31 @@ def test_cross_year_rules_compare_with_the_previous_year(jian: None, post: Post)
     assert [f for f in findings if f["severity"] == "error"] == []
 
 
+def test_a_late_previous_year_rechecks_the_next_years_cross_year_rules(
+    jian: None, post: Post, client: TestClient
+) -> None:
+    def carried(year: int, **numbers: int) -> dict[str, Any]:
+        values = [{"metric": f"requests.{k}.natural_person", "value": v} for k, v in numbers.items()]
+        return {"jurisdiction": "220582", "year": year, "format": "2021", "values": values}
+
+    def cross_year() -> list[tuple[Any, Any]]:
+        report = client.get("/v1/reports/220582/2022").json()
+        return [
+            (f["expected"], f["actual"])
+            for f in report["findings"]
+            if f["rule"] == "requests.carry_over_cross_year"
+        ]
+
+    post(carried(2022, carried_in=3))
+    assert cross_year() == []  # nothing to compare with yet
+    post(carried(2021, carried_out=1))  # late: 2022 carried in 3, 2021 carried out 1
+    assert cross_year() == [(1, 3)]
+    post(carried(2021, carried_out=3))  # a revision that makes them agree
+    assert cross_year() == []
+    history = client.get("/v1/reports/220582/2022/revisions").json()
+    assert [r["warnings"] for r in history["items"]] == [0]
+
+
 def test_approximate_values_and_states_are_kept(jian: None, post: Post) -> None:
     report = {
         "jurisdiction": "220582",
