@@ -15,6 +15,8 @@ class Settings(BaseSettings):
     # One report is a few kilobytes; a batch of thousands fits well under 64 MiB.
     max_report_bytes: int = Field(default=1_048_576, ge=1024)
     max_batch_bytes: int = Field(default=64 * 1_048_576, ge=1024)
+    # The national registry with its edges is about 10 MiB of JSON.
+    max_registry_bytes: int = Field(default=64 * 1_048_576, ge=1024)
     # A report page with its markup; PDFs' extracted text is far smaller.
     max_parse_bytes: int = Field(default=8 * 1_048_576, ge=1024)
     max_batch_items: int = Field(default=20_000, ge=1)

@@ -14,6 +14,7 @@ from app.api.caching import NotModified, on_not_modified
 from app.config import Settings
 from app.db import make_engine, reader
 from app.errors import install_handlers
+from app.schemas.jurisdictions import JurisdictionBulk
 from app.schemas.parse import ParseText
 from app.schemas.reports import ReportIn
 
@@ -59,6 +60,9 @@ def openapi(app: FastAPI) -> dict[str, Any]:
     schemas.update(report.pop("$defs", {}))
     schemas["ReportIn"] = report
     schemas["ParseText"] = ParseText.model_json_schema()
+    bulk = JurisdictionBulk.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas.update(bulk.pop("$defs", {}))
+    schemas["JurisdictionBulk"] = bulk
     schemas["ReportBatch"] = {
         "title": "ReportBatch",
         "description": "A JSON array of reports, or NDJSON: one report object per line.",

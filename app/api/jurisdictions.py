@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
 
-from app.api.deps import CodePath, WriteAccess
+from app.api.deps import (
+    JSON_TYPES,
+    CodePath,
+    SettingsDep,
+    WriteAccess,
+    media_type,
+    read_body,
+)
 from app.api.paging import PageDep, paginate
+from app.api.reports import PROBLEMS
 from app.db import SessionDep, WriteSessionDep
+from app.errors import UnsupportedMediaType
 from app.models import Jurisdiction
 from app.schemas.common import Code, Level, Page
 from app.schemas.jurisdictions import (
@@ -25,8 +36,36 @@ router = APIRouter(prefix="/jurisdictions", tags=["jurisdictions"])
 YearQuery = Annotated[int | None, Query(ge=1949, le=2100, description="Hierarchy as of this year.")]
 
 
-@router.post("", operation_id="upsert_jurisdictions", dependencies=[WriteAccess])
-def upsert_jurisdictions(payload: JurisdictionBulk, session: WriteSessionDep) -> BulkResultRead:
+async def registry_body(request: Request, settings: SettingsDep) -> JurisdictionBulk:
+    """The posted bodies, edges and successions, read up to DISCLOSURE_MAX_REGISTRY_BYTES
+    (413 beyond) and checked like any request body (422 with a pointer per problem)."""
+    if media_type(request) not in JSON_TYPES:
+        raise UnsupportedMediaType(f"Send application/json, not {media_type(request)}")
+    raw = await read_body(request, settings.max_registry_bytes)
+    try:
+        return JurisdictionBulk.model_validate_json(raw)
+    except ValidationError as error:
+        located = [{**e, "loc": ("body", *e["loc"])} for e in error.errors()]
+        raise RequestValidationError(located) from None
+
+
+@router.post(
+    "",
+    operation_id="upsert_jurisdictions",
+    dependencies=[WriteAccess],
+    responses={k: v for k, v in PROBLEMS.items() if k in (413, 415, 422)},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/JurisdictionBulk"}}
+            },
+        }
+    },
+)
+def upsert_jurisdictions(
+    payload: Annotated[JurisdictionBulk, Depends(registry_body)], session: WriteSessionDep
+) -> BulkResultRead:
     """Load or update many bodies, edges and successions at once (upsert by code)."""
     result = jurisdictions.bulk_upsert(session, payload)
     return BulkResultRead(

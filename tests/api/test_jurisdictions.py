@@ -18,6 +18,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
 from app import models
+from app.config import Settings
+from app.main import create_app
 from tests.factories import count_rows
 
 PROVINCE, CITY_A, CITY_B = "990000", "990100", "990200"
@@ -501,3 +503,29 @@ def test_within_lists_the_subtree_of_a_year(moved: None, client: TestClient) -> 
     assert within(CITY_B, year=2015) == sorted([CITY_B, MOVED, OTHER])
     # Without a year: everything that was ever under it.
     assert within(CITY_A) == sorted([CITY_A, MOVED, STAYS, ABOLISHED])
+
+
+def test_a_registry_body_over_the_limit_or_not_json_is_a_problem(
+    engine: Engine, auth: dict[str, str]
+) -> None:
+    settings = Settings(
+        database_url=engine.url.render_as_string(hide_password=False), max_registry_bytes=2048
+    )
+    bodies = [{"code": f"91{i:04}", "name": "某县", "level": "county"} for i in range(100)]
+    with TestClient(create_app(settings, engine), raise_server_exceptions=False) as client:
+        large = client.post("/v1/jurisdictions", json={"jurisdictions": bodies}, headers=auth)
+        assert large.status_code == 413
+        assert large.headers["content-type"] == "application/problem+json"
+        assert large.json()["limit"] == 2048
+        text = client.post(
+            "/v1/jurisdictions", content=b"code,name", headers={**auth, "Content-Type": "text/csv"}
+        )
+        assert text.status_code == 415
+        broken = client.post(
+            "/v1/jurisdictions",
+            content=b'{"jurisdictions": [',
+            headers={**auth, "Content-Type": "application/json"},
+        )
+        assert broken.status_code == 422
+        assert broken.json()["errors"][0]["detail"].startswith("not valid JSON")
+    assert count_rows(engine, models.Jurisdiction) == 0

@@ -214,7 +214,10 @@ def test_a_late_previous_year_rechecks_the_next_years_cross_year_rules(
     jian: None, post: Post, client: TestClient
 ) -> None:
     def carried(year: int, **numbers: int) -> dict[str, Any]:
-        values = [{"metric": f"requests.{k}.natural_person", "value": v} for k, v in numbers.items()]
+        values = [
+            {"metric": f"requests.{key}.natural_person", "value": number}
+            for key, number in numbers.items()
+        ]
         return {"jurisdiction": "220582", "year": year, "format": "2021", "values": values}
 
     def cross_year() -> list[tuple[Any, Any]]:
