@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app import catalog, models
 from app.db import among, dialect_of, rows_of
+from app.errors import NotFound
 from app.services import aggregates, jurisdictions
 from app.services import catalog as catalog_service
 from app.services.aggregates import Group, stored_keys
@@ -380,9 +381,7 @@ def series(
     [metric] = aggregates.check_metrics([key])
     years = list(range(year_from, year_to + 1))
     if code is not None:
-        body = jurisdictions.get(session, code)
-        group = Group(body.id, body.code, body.name, body.level)
-        sides = _body_series(session, metric, body, years)
+        group, sides = _body_series(session, metric, code, years)
     else:
         group = aggregates.resolve_within(session, within_code)
         sides = _group_series(session, metric, group, years)
@@ -402,18 +401,81 @@ def series(
 
 
 def _body_series(
-    session: Session, metric: catalog.Metric, body: models.Jurisdiction, years: list[int]
-) -> dict[int, Side]:
+    session: Session, metric: catalog.Metric, code: str, years: list[int]
+) -> tuple[Group, dict[int, Side]]:
+    """The body and its sides year by year, from one statement (see `_series_statement`)."""
     ids = catalog_service.metric_ids(session)
-    facts = _facts(session, [body.id], years, [ids[k] for k in stored_keys(metric)])
-    formats = _formats(session, [body.id], years)
+    params = {
+        "code": code,
+        "year_from": years[0],
+        "year_to": years[-1],
+        "metrics": [ids[k] for k in stored_keys(metric)],
+    }
+    rows = rows_of(session, _series_statement(dialect_of(session)), params).all()
+    if not rows:
+        raise NotFound(f"No jurisdiction with code {code!r}", code=code)
+    body_id, _, name, level, valid_from, valid_to = rows[0][:6]
+    facts: dict[tuple[int, int, int], tuple[Decimal, bool]] = {}
+    formats: dict[tuple[int, int], str] = {}
+    for *_, year, report_format, metric_id, value, revised in rows:
+        if year is not None:
+            formats[(body_id, year)] = report_format
+        if metric_id is not None:
+            facts[(body_id, year, metric_id)] = (value, revised)
     sides = {}
     for year in years:
-        side = _body_side(metric, [body.id], year, facts, formats, ids)
-        exists = (body.valid_from or 0) <= year <= (body.valid_to or 9999)
-        side.expected = int(exists)
+        side = _body_side(metric, [body_id], year, facts, formats, ids)
+        side.expected = int((valid_from or 0) <= year <= (valid_to or 9999))
         sides[year] = side
-    return sides
+    return Group(body_id, code, name, level), sides
+
+
+@cache
+def _series_statement(dialect: str) -> Any:
+    """The body of `code` (one row with NULLs if it has no report in the years), each of its
+    `self` reports of `year_from`..`year_to` with its format, and the facts of `metrics` of
+    those years: a facts row exists only where a `self` report does."""
+    body, report, revision, fact = (
+        models.Jurisdiction,
+        models.Report,
+        models.ReportRevision,
+        models.Fact,
+    )
+    year_from = bindparam("year_from", type_=Integer)
+    year_to = bindparam("year_to", type_=Integer)
+    return (
+        select(
+            body.id,
+            body.code,
+            body.name,
+            body.level,
+            body.valid_from,
+            body.valid_to,
+            report.year,
+            revision.format,
+            fact.metric_id,
+            fact.value,
+            fact.revised,
+        )
+        .select_from(body)
+        .outerjoin(
+            report,
+            (report.jurisdiction_id == body.id)
+            & (report.scope == "self")
+            & (report.year >= year_from)
+            & (report.year <= year_to),
+        )
+        .outerjoin(
+            revision, (revision.report_id == report.id) & (revision.number == report.revision)
+        )
+        .outerjoin(
+            fact,
+            (fact.jurisdiction_id == body.id)
+            & (fact.year == report.year)
+            & among(dialect, fact.metric_id, "metrics"),
+        )
+        .where(body.code == bindparam("code"))
+    )
 
 
 def _group_series(

@@ -433,6 +433,48 @@ def test_aggregate_etag_changes_with_any_feeding_report(
     )
 
 
+def test_series_of_a_body_with_revisions_format_breaks_and_its_end(
+    tree: None, ingest: Any, client: TestClient
+) -> None:
+    ingest(staff("900101003", 2014, 1), staff("900101003", 2015, 2))
+    ingest(staff("900101003", 2015, 3))  # revised
+    body = client.get(
+        "/v1/series",
+        params={"metric": "staff.total", "jurisdiction": "900101003", "year_to": 2016},
+    ).json()
+    points = {p["year"]: p for p in body["points"]}
+    assert body["code"] == "900101003"
+    assert (points[2013]["value"], points[2013]["expected"]) == (None, 1)
+    assert (points[2014]["value"], points[2014]["flags"]) == (1, ["missing_base"])
+    assert (points[2015]["value"], points[2015]["change"], points[2015]["flags"]) == (
+        3,
+        2,
+        ["revised"],
+    )
+    # 三乡 merged into 合并镇 in 2016: nothing expected of it any more.
+    assert (points[2016]["value"], points[2016]["expected"]) == (None, 0)
+    # The change from 2015 compares with a revised number too.
+    assert points[2016]["flags"] == ["missing_current", "revised"]
+
+    ingest(staff("900101", 2018, 5), staff("900101", 2019, 6))
+    county = client.get(
+        "/v1/series",
+        params={
+            "metric": "staff.total",
+            "jurisdiction": "900101",
+            "year_from": 2018,
+            "year_to": 2019,
+        },
+    ).json()
+    assert [(p["value"], p["flags"]) for p in county["points"]] == [
+        (5, []),
+        (6, ["format_break"]),
+    ]
+    unknown = client.get("/v1/series", params={"metric": "staff.total", "jurisdiction": "9"})
+    assert unknown.status_code == 404
+    assert unknown.headers["content-type"] == "application/problem+json"
+
+
 def test_aggregates_comparisons_and_series_as_csv(
     tree: None, ingest: Any, client: TestClient
 ) -> None:
