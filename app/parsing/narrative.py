@@ -96,8 +96,20 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("proactive.total", _rule(r"公开(?:政府)?信息总数", _ITEMS)),
+    # "据统计,2016年,我委公开政府信息728条": the year, then the body itself ("我委").
+    (
+        "proactive.total",
+        _rule(
+            rf"(?:^|(?<=[。\n])|(?<=据统计,))(?:{_YEAR_OPENING}),?"
+            r"(?:全[镇乡县区市]|我[镇乡县区市局办委厅])(?:共|全年)?(?:主动)?公开(?:各类|政府)*信息",
+            "条",
+        ),
+    ),
     # "共制发政府信息130件,其中主动公开18件,不予公开112件": the made, then the disclosed.
-    ("proactive.total", _rule(rf"制发(?:政府)?信息{NUMBER_PATTERN}[件条],其中主动公开", "件|条")),
+    (
+        "proactive.total",
+        _rule(rf"(?:制发|制作|产生|生成)(?:政府)?信息{NUMBER_PATTERN}[件条],其中主动公开", "件|条"),
+    ),
     # "某市2019年通过政府网站、信息查阅场所等公开信息35829条": the year's channels, the
     # website first, so the total; not "通过宣传资料、广播等方式公开…" (some channels only).
     (
@@ -226,7 +238,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "明确1名工作人员专职负责政府信息公开工作": the kind of work after the person.
     (
         "staff.full_time",
-        _rule_number_first(_STAFF_LEAD, "名", r"(?:工作)?人员(?:专职|全职)(?:负责|从事)"),
+        _rule_number_first(
+            _STAFF_LEAD, "名", r"(?:工作)?人员(?:作为|担任)?(?:专职|全职)(?:负责|从事|信息公开员)"
+        ),
     ),
     ("staff.part_time", _rule_number_first(_STAFF_LEAD, "名", r"(?:工作)?人员兼职(?:负责|从事)")),
     (
@@ -289,6 +303,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         _rule_number_first(
             r"(?:收到|受理|接到|接收)了?(?:各类)?",
             "件|起|份|宗",
+            # "收到2份书面政府信息公开申请", "收到2宗正式提交的政府信息公开申请"
+            r"(?:书面|正式|有效|网上|网络)?(?:提交|提出|递交)?(?:的)?"
             r"(?:政府)?(?:信息)?(?:依申请公开|(?:政府)?信息公开(?:的)?申请)",
         ),
     ),
@@ -416,7 +432,8 @@ _OTHER_YEAR = re.compile(r"(?:上年|去年|上一年|同比|较|比)[^,;。]{0,
 _YEAR_ADDITION = re.compile(_YEAR_ADDITION_WORDS)
 # "截止2010年12月31日,全乡累计主动公开政府信息65条", "到2011年底累计…": a point in time and
 # 累计 together state a stock since the regulation began, unless the year is named (全年累计).
-_STOCK_SINCE = re.compile(r"(?:截至|截止|(?<!达)到)[^。;]{0,30}?累计")
+# "截至…累计", and "截至目前/至今" ("so far": since when is not said, so not the year's).
+_STOCK_SINCE = re.compile(r"(?:截至|截止|(?<!达)到)[^。;]{0,30}?累计|(?:截至|截止)目前|迄今|至今")
 _THIS_YEAR = re.compile(r"今年|本年|全年|年内|当年|(?:19|20)\d{2}年度?新增")
 # Metrics that are stocks by nature: a stock with this year's addition is still their value.
 _STOCK_METRICS = frozenset(
@@ -565,10 +582,10 @@ def _prose(text: str) -> str:
 
 # "三、政府信息公开收费和减免情况 本年度我镇没有…": a heading run into its text where the
 # line break was lost (normalising drops the space); its words ("收费") are not the
-# statement's. It ends at 情况 before the words that open a sentence.
+# statement's. It ends at 情况 before the words that open a sentence, or at a colon.
 _INLINE_HEADING = re.compile(
-    r"^\s*[一二三四五六七八九十]{1,3}、[^,;。\d]{2,40}?情况"
-    r"(?=本年|全年|今年|年内|(?:19|20)\d{2}年|我|本[镇乡县区市局街])"
+    r"^\s*[一二三四五六七八九十]{1,3}、(?:[^,;。:\d]{2,40}?情况"
+    r"(?=本年|全年|今年|年内|(?:19|20)\d{2}年|我|本[镇乡县区市局街])|[^,;。:\d]{2,40}:)"
 )
 
 

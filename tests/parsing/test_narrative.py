@@ -70,6 +70,11 @@ def numbers_of(text: str) -> dict[str, Decimal | None]:
         ("纸质申请36件，顺延至下一年答复2件。", "requests.carried_out.total", 2),
         ("明确1名工作人员专职负责政府信息公开工作。", "staff.full_time", 1),
         ("指定2名工作人员兼职负责信息公开。", "staff.part_time", 2),
+        ("明确1名工作人员作为专职信息公开员，", "staff.full_time", 1),
+        ("省文化厅收到2宗正式提交的政府信息公开申请，", "requests.new.total", 2),
+        ("2012年共收到2份书面政府信息公开申请，", "requests.new.total", 2),
+        ("本年度共制作政府信息184条，其中主动公开55条，", "proactive.total", 55),
+        ("据统计，2016年，我委公开政府信息728条。", "proactive.total", 728),
     ],
 )
 def test_wording_variants(sentence: str, metric: str, number: int | Decimal) -> None:
@@ -156,6 +161,8 @@ def test_zero_statements(sentence: str, zeros: set[str]) -> None:
         # "全年无" about something else, and about corrections rather than cases.
         "全年无重大失泄密事件。",
         "全年无因政府信息公开被行政复议纠错的情况。",
+        # "So far": since when is not said, so it is not the year's figure.
+        "截至目前，通过某区政府部门公开网站主动公开政府信息32条。",
     ],
 )
 def test_precision_traps_give_nothing(sentence: str) -> None:
