@@ -32,7 +32,8 @@ _TITLE_PATTERNS = (
 # which a title wrapped over two lines would otherwise take as its first half.
 _SKIP_LINE = re.compile(
     r"^(?:SOURCE:|正文$|发布(?:时间|日期)|来源|信息来源|索引号|【"
-    r"|返回首页|网站首页|首页$|无障碍|登录|注册|打印|关闭窗口|字体|字号|分享到|当前位置|您(?:现在)?(?:所在)?的?位置)"
+    r"|返回首页|网站首页|首页$|无障碍|关怀版|长者版|适老|登录|注册|打印|关闭窗口|字体|字号|分享到"
+    r"|当前位置|您(?:现在)?(?:所在)?的?位置)"
 )
 _BREADCRUMB = re.compile(r">[^>]*>|^(?:网站)?首页\s*[/／>»›]")
 # Lines that are a page's metadata ("…| 主动公开 | 某镇人民政府 |", "公文生成日期:2019-01-04",
@@ -174,6 +175,7 @@ def find_title(norm: Normalized) -> tuple[str | None, str | None, int | None]:
             else (line, "".join(head[i : i + 2]))
         )
     ]
+    unnamed: tuple[str, None, int | None] | None = None
     for candidate in candidates:
         for pattern in _TITLE_PATTERNS:
             match = pattern.search(candidate)
@@ -193,7 +195,14 @@ def find_title(norm: Normalized) -> tuple[str | None, str | None, int | None]:
             pre = _clean_body(raw_pre)
             post = _shared_government(_clean_body(match.groupdict().get("post") or ""))
             body = _named(pre) or _named(post)
-            return title.strip(), body, year
+            if body is not None:
+                return title.strip(), body, year
+            # "2012年政府信息公开工作年度报告" alone in the page's header: the title, but a
+            # later line may print it again under the body's name ("南坑乡人民政府" above).
+            unnamed = unnamed or (title.strip(), None, year)
+            break
+    if unnamed is not None:
+        return unnamed
     for candidate in candidates[:4]:
         match = _YEARLESS_TITLE.fullmatch(candidate)
         if match and not _NOT_A_TITLE_START.search(match.group("pre")):

@@ -341,6 +341,16 @@ def test_title_behind_page_furniture_and_without_a_year(text: str, body: str, ye
     assert (info.body_name, info.year) == (body, year)
 
 
+def test_a_title_repeated_under_the_body_name_gives_the_body() -> None:
+    text = (
+        "关怀版 无障碍 无障碍\n您当前所在位置: 首页 > 乡(镇)信息公开目录 > 年度报告\n"
+        "2012年政府信息公开工作年度报告\n访问量:\n某坑乡人民政府\n"
+        "2012年政府信息公开工作年度报告\n根据《条例》要求,特向社会公布本报告。\n"
+    )
+    info = meta.detect(normalize(text))
+    assert (info.body_name, info.year) == ("某坑乡人民政府", 2012)
+
+
 def test_a_sentence_naming_the_compiled_reports_gives_no_body_and_is_aggregate() -> None:
     text = (
         "本报告根据《中华人民共和国政府信息公开条例》(以下简称《条例》)以及2018年度某某市政府"
