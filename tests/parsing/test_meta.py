@@ -203,6 +203,19 @@ def test_body_named_in_the_opening_sentences(text: str, body: str | None) -> Non
             "关于2022年度政府信息公开情况的报告\n一、总体情况\n2022年,我局认真贯彻落实《条例》。",
             None,
         ),
+        (
+            "一、总体情况\n2023年,在区委、区政府的坚强领导下,某洲街道办事处认真贯彻落实《条例》。",
+            "某洲街道办事处",
+        ),
+        (
+            "一、总体情况\n(一)主动公开情况。2020年,某庆市财政局共主动公开各类政府信息480条。",
+            "某庆市财政局",
+        ),
+        (
+            "本报告由某宁市某州区财政局按照《中华人民共和国政府信息公开条例》要求编制。\n"
+            "一、总体情况\n",
+            "某宁市某州区财政局",
+        ),
     ],
 )
 def test_body_in_an_opening_sentence_that_publishes_or_opens_the_overview(
