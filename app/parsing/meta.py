@@ -203,7 +203,7 @@ def find_title(norm: Normalized) -> tuple[str | None, str | None, int | None]:
             pre = _clean_body(raw_pre)
             post = _shared_government(_clean_body(match.groupdict().get("post") or ""))
             body = _named(pre) or _named(post)
-            if body is not None:
+            if body is not None and (unnamed is None or unnamed[2] == year):
                 return title.strip(), body, year
             # "2012年政府信息公开工作年度报告" alone in the page's header: the title, but a
             # later line may print it again under the body's name ("南坑乡人民政府" above).
@@ -262,7 +262,8 @@ def body_in_text(text: str) -> str | None:
         body = _shared_government(_clean_body(match.group("body")))
         # "由某县人民政府办公室编制": the office compiled its government's report. Only
         # there: "现公开某区人民政府办公室2025年…年度报告" is the office's own.
-        office = _COMPILING_OFFICE.match(body) if "编制" in match.group() else None
+        compiled = "编制" in match.group() or match.group().startswith("本")
+        office = _COMPILING_OFFICE.match(body) if compiled else None
         body = office.group("body") if office else body
         if len(body) >= 2 and not _NOT_A_NAME.match(body) and _named(body):
             return body

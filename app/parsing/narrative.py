@@ -304,7 +304,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:收到|受理|接到|接收)了?(?:各类)?",
             "件|起|份|宗",
             # "收到2份书面政府信息公开申请", "收到2宗正式提交的政府信息公开申请"
-            r"(?:书面|正式|有效|网上|网络)?(?:提交|提出|递交)?(?:的)?"
+            r"(?:书面|正式|有效)?(?:提交|提出|递交)?(?:的)?"
             r"(?:政府)?(?:信息)?(?:依申请公开|(?:政府)?信息公开(?:的)?申请)",
         ),
     ),
@@ -341,7 +341,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "requests.carried_out.total",
         _rule(
             # Not "2018年结转2019年继续办理的" (carried in, from the year before).
-            r"(?<!年)结转(?:至|到)?(?:下一?年度?|(?:19|20)\d{2}年度?(?=继续|办理|答复))"
+            r"(?<!年)(?<!年度)结转(?:至|到)?(?:下一?年度?|(?:19|20)\d{2}年度?(?=继续|办理|答复))"
             r"(?:继续)?(?:办理|答复)?(?:的)?|顺延(?:至|到)下一?年度?(?:答复|办理)",
             "件",
         ),
@@ -581,8 +581,9 @@ def _prose(text: str) -> str:
 
 
 # "三、政府信息公开收费和减免情况 本年度我镇没有…": a heading run into its text where the
-# line break was lost (normalising drops the space); its words ("收费") are not the
-# statement's. It ends at 情况 before the words that open a sentence, or at a colon.
+# line break was lost (normalising drops the space). Its 收费 does not make the statement
+# one about fees; its other words stay, since "五、行政复议情况:无。" is about them. It ends
+# at 情况 before the words that open a sentence, or at a colon.
 _INLINE_HEADING = re.compile(
     r"^\s*[一二三四五六七八九十]{1,3}、(?:[^,;。:\d]{2,40}?情况"
     r"(?=本年|全年|今年|年内|(?:19|20)\d{2}年|我|本[镇乡县区市局街])|[^,;。:\d]{2,40}:)"
@@ -591,12 +592,7 @@ _INLINE_HEADING = re.compile(
 
 def _clauses(text: str) -> Iterator[tuple[int, str]]:
     for match in re.finditer(r"[^,;。\n!?]+", text):
-        start, clause = match.start(), match.group()
-        heading = _INLINE_HEADING.match(clause)
-        if heading:
-            yield start, clause[: heading.end()]
-            start, clause = start + heading.end(), clause[heading.end() :]
-        yield start, clause
+        yield match.start(), match.group()
 
 
 def _number_at(text: str, match: re.Match[str]) -> tuple[Decimal, bool] | None:
@@ -803,7 +799,7 @@ def _zero_statements(text: str) -> Iterator[_Found]:
             zero
             and not legal
             and _REQUEST_WORDS.search(clause)
-            and "费" not in clause
+            and "费" not in _INLINE_HEADING.sub("", clause)
             and not _some_applicants(clause)
         ):
             yield _Found("requests.new.total", Decimal(0), "printed", start, end)

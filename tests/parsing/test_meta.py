@@ -364,6 +364,17 @@ def test_a_title_repeated_under_the_body_name_gives_the_body() -> None:
     assert (info.body_name, info.year) == ("某坑乡人民政府", 2012)
 
 
+def test_a_later_title_of_another_year_is_not_the_body() -> None:
+    text = "2012年政府信息公开工作年度报告\n访问量:\n上一篇:某坑乡2011年政府信息公开工作年度报告\n"
+    info = meta.detect(normalize(text))
+    assert (info.body_name, info.year) == (None, 2012)
+
+
+def test_the_office_that_compiles_by_the_rules_names_its_government() -> None:
+    text = "本报告由某宁市人民政府办公室按照《条例》要求编制。\n一、总体情况\n"
+    assert meta.detect(normalize(text)).body_name == "某宁市人民政府"
+
+
 def test_a_sentence_naming_the_compiled_reports_gives_no_body_and_is_aggregate() -> None:
     text = (
         "本报告根据《中华人民共和国政府信息公开条例》(以下简称《条例》)以及2018年度某某市政府"

@@ -128,6 +128,8 @@ def test_approximate_numbers_are_marked(sentence: str, metric: str, approximate:
             {"review.total", "litigation.total"},
         ),
         ("2022年度我乡无依法申请公开件。", {"requests.new.total"}),
+        ("五、行政复议和行政诉讼情况:无。", {"review.total", "litigation.total"}),
+        ("三、依申请公开情况:无。", {"requests.new.total"}),
         # A heading run into its text: its 收费 is not the statement's.
         (
             "三、政府信息公开收费和减免情况 本年度我镇没有依申请公开信息情况，"
@@ -161,6 +163,9 @@ def test_zero_statements(sentence: str, zeros: set[str]) -> None:
         # "全年无" about something else, and about corrections rather than cases.
         "全年无重大失泄密事件。",
         "全年无因政府信息公开被行政复议纠错的情况。",
+        # One channel's count is not the total; last year's carried-out is this year's in.
+        "本年度共收到5件网络依申请公开，",
+        "2019年度结转2020年办理的3件。",
         # "So far": since when is not said, so it is not the year's figure.
         "截至目前，通过某区政府部门公开网站主动公开政府信息32条。",
     ],
