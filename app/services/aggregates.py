@@ -284,7 +284,7 @@ def _numbers_statement(dialect: str, source: Source, with_absences: bool, with_b
     if with_base:
         base = bindparam("base_year", type_=SmallInteger)
         fact, rollup, own, below = _sum_tables(base, "base_")
-        moved = case((lead, _subtree_moved(body, base)))
+        moved = case((lead, subtree_moved(body, base)))
         sums = (fact.value, fact.revised, rollup.value, rollup.reporting, rollup.revised)
         query = query.add_columns(*sums, moved).outerjoin(fact, own).outerjoin(rollup, below)
     return _picked(query, dialect, source)
@@ -303,7 +303,7 @@ def _sum_tables(year: Any, prefix: str) -> tuple[Any, Any, Any, Any]:
     return fact, rollup, own, below
 
 
-def _subtree_moved(body: Any, base_year: Any) -> Any:
+def subtree_moved(body: Any, base_year: Any) -> Any:
     """Whether some edge below `body` holds in one of the two years but not the other."""
     edge = aliased(models.Closure, name="edges")
     covers_year = (edge.lo <= YEAR) & (edge.hi >= YEAR)

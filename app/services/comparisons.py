@@ -13,7 +13,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, func, select, text
+from sqlalchemy import Integer, SmallInteger, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app import catalog, models
@@ -215,20 +215,10 @@ def boundary_changes(
 
 @cache
 def _boundary_statement(dialect: str) -> Any:
-    closure = models.Closure
-    year, base_year = bindparam("year", type_=Integer), bindparam("base_year", type_=Integer)
-    covers_year = (closure.lo <= year) & (closure.hi >= year)
-    covers_base = (closure.lo <= base_year) & (closure.hi >= base_year)
-    return (
-        select(closure.ancestor_id)
-        .where(
-            # Spelled as the partial index's predicate: SQLite would render the column as
-            # `bounded = 1`, which it does not match to `WHERE bounded`, and scan.
-            text("closure.bounded"),
-            among(dialect, closure.ancestor_id, "ancestors"),
-            covers_year != covers_base,
-        )
-        .distinct()
+    body = models.Jurisdiction
+    base_year = bindparam("base_year", type_=SmallInteger)
+    return select(body.id).where(
+        among(dialect, body.id, "ancestors"), aggregates.subtree_moved(body, base_year)
     )
 
 
