@@ -164,8 +164,7 @@ def _store_round(session: Session, items: list[Item], strict: bool, ids: dict[st
             item.status, item.revision = "unchanged", Revision.of(current[0])
         else:
             changed.append(item)
-    previous = _previous_numbers(session, changed)
-    accepted = [item for item in changed if _evaluate(item, previous, strict)]
+    accepted = _evaluated(session, changed, strict)
     if not accepted:
         return
     self_items = [item for item in accepted if item.key[2] == "self"]
@@ -230,17 +229,21 @@ def _current_hashes(
     return found
 
 
-def _previous_numbers(session: Session, items: list[Item]) -> dict[Key, dict[str, Decimal]]:
-    """What the cross-year rules need of last year's numbers of each item's body and scope:
-    from this batch, else stored."""
+def _evaluated(session: Session, items: list[Item], strict: bool) -> list[Item]:
+    """The items that pass evaluation, in their order. Last year's numbers for the cross-year
+    rules come from this batch where it holds that year (and it was accepted: a report that
+    strict mode refused is not the previous year of anything), else from the store."""
     wanted = {(i.body_id, i.key[1] - 1, i.key[2]) for i in items}
     stored = _stored_numbers(session, wanted, rules.PREVIOUS_YEAR_KEYS)
-    found: dict[Key, dict[str, Decimal]] = defaultdict(dict)
-    found.update({key: numbers for key, (_, numbers) in stored.items()})
-    for item in items:  # a previous year posted in the same batch counts as stored
-        assert item.report_in is not None
-        found[item.key] = {v.metric: v.value for v in item.report_in.values if v.value is not None}
-    return found
+    previous: dict[Key, dict[str, Decimal]] = {key: n for key, (_, n) in stored.items()}
+    accepted: set[int] = set()
+    for item in sorted(items, key=lambda i: i.key[1]):
+        if _evaluate(item, previous, strict):
+            accepted.add(item.index)
+            assert item.report_in is not None
+            values = item.report_in.values
+            previous[item.key] = {v.metric: v.value for v in values if v.value is not None}
+    return [item for item in items if item.index in accepted]
 
 
 def _stored_numbers(
