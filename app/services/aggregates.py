@@ -266,7 +266,14 @@ def _numbers_statement(dialect: str, source: Source, with_absences: bool, with_b
     )
     in_year = (size.ancestor_id == body.id) & (size.lo <= YEAR) & (size.hi >= YEAR)
     absent, first = _absence_columns(dialect, with_absences)
-    lead = metric.id == bindparam("lead", type_=Integer)
+    # The metric ids and the level are written into the SQL text (literal_execute), the
+    # years and codes stay parameters. With those few values known, PostgreSQL's generic
+    # plan of the prepared statement (psycopg prepares a text run 5 times on a connection)
+    # is as good as a custom one, so it stops planning each request: the planning of this
+    # 7-relation join was 2 of the national comparison's 4 ms. As parameters, the generic
+    # plan guessed an average level's thousands of bodies and it kept planning (measured;
+    # session 6 in docs/decisions.md).
+    lead = metric.id == bindparam("lead", type_=Integer, literal_execute=True)
     fact, rollup, own, below = _sum_tables(YEAR, "")
     columns = [
         *(body.id, body.code, body.name, body.level, size.bodies, aggregate_report),
@@ -276,7 +283,7 @@ def _numbers_statement(dialect: str, source: Source, with_absences: bool, with_b
     query = (
         select(*columns)
         .select_from(body)
-        .join(metric, among(dialect, metric.id, "metrics"))
+        .join(metric, metric.id.in_(bindparam("metrics", expanding=True, literal_execute=True)))
         .outerjoin(size, in_year)
         .outerjoin(fact, own)
         .outerjoin(rollup, below)
@@ -355,7 +362,7 @@ def _picked(query: Any, dialect: str, source: Source) -> Any:
         return query.where(among(dialect, body.id, "ancestors"))
     if source == "code":
         return query.where(body.code == bindparam("within"))
-    query = query.where(body.level == bindparam("level"))
+    query = query.where(body.level == bindparam("level", literal_execute=True))
     if source == "level":
         return query.where(jurisdictions.valid_in(YEAR, body.valid_from, body.valid_to))
     outer, closure = aliased(models.Jurisdiction), models.Closure
