@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.errors import Forbidden, PayloadTooLarge, Unauthorized, UnsupportedMediaType
+from app.schemas.jurisdictions import JurisdictionBulk
+from app.schemas.reports import Problem
 from app.services import keys
+
+# The problem documents a route may answer with, for its OpenAPI `responses`.
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    status: {"model": Problem, "content": {"application/problem+json": {}}}
+    for status in (401, 403, 404, 409, 413, 415, 422)
+}
 
 
 # Dependencies without I/O are `async def`: FastAPI runs a sync one in its thread pool, a hop
@@ -96,6 +106,19 @@ async def batch_body(request: Request, settings: SettingsDep) -> bytes:
             "Send a batch as a JSON array (application/json) or NDJSON (application/x-ndjson)"
         )
     return await read_body(request, settings.max_batch_bytes)
+
+
+async def registry_body(request: Request, settings: SettingsDep) -> JurisdictionBulk:
+    """The posted bodies, edges and successions, read up to DISCLOSURE_MAX_REGISTRY_BYTES
+    (413 beyond) and checked like any request body (422 with a pointer per problem)."""
+    if media_type(request) not in JSON_TYPES:
+        raise UnsupportedMediaType(f"Send application/json, not {media_type(request)}")
+    raw = await read_body(request, settings.max_registry_bytes)
+    try:
+        return JurisdictionBulk.model_validate_json(raw)
+    except ValidationError as error:
+        located = [{**e, "loc": ("body", *e["loc"])} for e in error.errors()]
+        raise RequestValidationError(located) from None
 
 
 WriteAccess = Depends(require_write)

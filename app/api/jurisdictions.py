@@ -5,21 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from fastapi.exceptions import RequestValidationError
-from pydantic import ValidationError
 
-from app.api.deps import (
-    JSON_TYPES,
-    CodePath,
-    SettingsDep,
-    WriteAccess,
-    media_type,
-    read_body,
-)
+from app.api.deps import PROBLEMS, CodePath, WriteAccess, registry_body
 from app.api.paging import PageDep, paginate
-from app.api.reports import PROBLEMS
 from app.db import SessionDep, WriteSessionDep
-from app.errors import UnsupportedMediaType
 from app.models import Jurisdiction
 from app.schemas.common import Code, Level, Page
 from app.schemas.jurisdictions import (
@@ -34,19 +23,6 @@ from app.services import jurisdictions
 router = APIRouter(prefix="/jurisdictions", tags=["jurisdictions"])
 
 YearQuery = Annotated[int | None, Query(ge=1949, le=2100, description="Hierarchy as of this year.")]
-
-
-async def registry_body(request: Request, settings: SettingsDep) -> JurisdictionBulk:
-    """The posted bodies, edges and successions, read up to DISCLOSURE_MAX_REGISTRY_BYTES
-    (413 beyond) and checked like any request body (422 with a pointer per problem)."""
-    if media_type(request) not in JSON_TYPES:
-        raise UnsupportedMediaType(f"Send application/json, not {media_type(request)}")
-    raw = await read_body(request, settings.max_registry_bytes)
-    try:
-        return JurisdictionBulk.model_validate_json(raw)
-    except ValidationError as error:
-        located = [{**e, "loc": ("body", *e["loc"])} for e in error.errors()]
-        raise RequestValidationError(located) from None
 
 
 @router.post(

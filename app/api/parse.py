@@ -9,8 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import ValidationError
 
 from app import parsing
-from app.api.deps import SettingsDep, media_type, read_body
-from app.api.reports import PROBLEMS
+from app.api.deps import PROBLEMS, SettingsDep, media_type, read_body
 from app.errors import InvalidRequest, UnsupportedMediaType
 from app.parsing.draft import Draft, Evidence
 from app.schemas.common import Code, as_number

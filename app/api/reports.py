@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from app import models
 from app.api.deps import (
     NDJSON_TYPES,
+    PROBLEMS,
     CodePath,
     SettingsDep,
     WriteAccess,
@@ -29,7 +30,6 @@ from app.schemas.reports import (
     BatchRead,
     FindingRead,
     IngestRead,
-    Problem,
     ReportIn,
     ReportRead,
     ReportSummary,
@@ -41,11 +41,6 @@ from app.schemas.reports import (
 from app.services import ingest, reports
 
 router = APIRouter(prefix="/reports", tags=["reports"])
-
-PROBLEMS: dict[int | str, dict[str, Any]] = {
-    status: {"model": Problem, "content": {"application/problem+json": {}}}
-    for status in (401, 403, 404, 409, 413, 415, 422)
-}
 
 
 def _openapi_body(schema: str, *media_types: str) -> dict[str, Any]:

@@ -6,9 +6,9 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
+from app.api.deps import PROBLEMS
 from app.api.formats import ResponseFormat, csv_response, wants_csv
 from app.api.paging import PageDep, paginate
-from app.api.reports import PROBLEMS
 from app.db import SessionDep
 from app.schemas.common import Code, Level, MetricKey, Page, Scope, as_number
 from app.schemas.reports import FindingRow, ValueRow
