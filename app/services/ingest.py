@@ -182,10 +182,15 @@ def _store_round(session: Session, items: list[Item], strict: bool, ids: dict[st
 
 
 def _lock_reports(session: Session, keys: list[Key]) -> dict[Key, models.Report]:
-    """The report rows of `keys`, created where new, locked until commit (in id order).
+    """The report rows of `keys`, created where new, locked until commit; and, where they
+    exist, the rows of the same bodies' next year, whose cross-year findings this batch may
+    re-run (`recheck_following_years`): a concurrent revision of that year waits, or is
+    waited for, instead of being checked against a previous year about to change.
 
-    On PostgreSQL a concurrent insert of the same key waits for the other transaction and
-    FOR UPDATE queues the rest; SQLite writers hold the database lock from BEGIN IMMEDIATE.
+    Rows are locked in one order, (year, scope, body), whatever the batch, so that two
+    batches cannot each hold a row the other waits for. On PostgreSQL a concurrent insert of the same key waits for
+    the other transaction and FOR UPDATE queues the rest; SQLite writers hold the database
+    lock from BEGIN IMMEDIATE.
     """
     report = models.Report
     rows = [{"jurisdiction_id": b, "year": y, "scope": s, "revision": 0} for b, y, s in keys]
@@ -195,8 +200,9 @@ def _lock_reports(session: Session, keys: list[Key]) -> dict[Key, models.Report]
         ),
         rows,
     )
+    following = {(body, year + 1, scope) for body, year, scope in keys}
     found: dict[Key, models.Report] = {}
-    for (year, scope), body_ids in grouped(keys).items():
+    for (year, scope), body_ids in sorted(grouped(set(keys) | following).items()):
         for start in range(0, len(body_ids), CHUNK):
             locked = session.scalars(
                 select(report)
@@ -205,12 +211,12 @@ def _lock_reports(session: Session, keys: list[Key]) -> dict[Key, models.Report]
                     report.scope == scope,
                     in_ids(session, report.jurisdiction_id, body_ids[start : start + CHUNK]),
                 )
-                .order_by(report.id)
+                .order_by(report.jurisdiction_id)
                 .with_for_update()
                 .execution_options(populate_existing=True)
             )
             found.update({(r.jurisdiction_id, r.year, r.scope): r for r in locked})
-    return found
+    return {key: found[key] for key in keys}
 
 
 def _current_hashes(

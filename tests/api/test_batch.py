@@ -184,3 +184,39 @@ def test_concurrent_first_reports_of_a_year_keep_the_absences_exact(
         "/v1/aggregates", params={"metric": "requests.new.total", "within": "220582", "year": 2021}
     ).json()["groups"][0]["metrics"]["requests.new.total"]
     assert (missing["missing"], missing["missing_count"]) == (sorted(silent), 2)
+
+
+def test_concurrent_revisions_of_two_years_leave_consistent_cross_year_findings(
+    jian: None, client: TestClient, auth: dict[str, str]
+) -> None:
+    """Revisions of 2021 re-run 2022's cross-year rules while 2022 is revised too: whichever
+    commits last, 2022's findings must be those of the two years' final numbers."""
+
+    def carried(year: int, key: str, number: int) -> dict[str, Any]:
+        value = {"metric": f"requests.{key}.natural_person", "value": number}
+        return {"jurisdiction": TOWNS[0], "year": year, "format": "2021", "values": [value]}
+
+    posts = [
+        carried(2021, "carried_out", n) if i % 2 else carried(2022, "carried_in", n + 1)
+        for i, n in enumerate([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16])
+    ]
+
+    def post(report: dict[str, Any]) -> int:
+        return client.post("/v1/reports", json=report, headers=auth).status_code
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        statuses = list(pool.map(post, posts))
+    assert set(statuses) <= {201, 409}
+
+    def number(year: int, metric: str) -> Any:
+        report = client.get(f"/v1/reports/{TOWNS[0]}/{year}").json()
+        return {v["metric"]: v["value"] for v in report["values"]}[metric], report
+
+    carried_out, _ = number(2021, "requests.carried_out.natural_person")
+    carried_in, report = number(2022, "requests.carried_in.natural_person")
+    cross = [
+        (f["expected"], f["actual"])
+        for f in report["findings"]
+        if f["rule"] == "requests.carry_over_cross_year"
+    ]
+    assert cross == ([] if carried_in == carried_out else [(carried_out, carried_in)])
