@@ -188,9 +188,9 @@ def _lock_reports(session: Session, keys: list[Key]) -> dict[Key, models.Report]
     waited for, instead of being checked against a previous year about to change.
 
     Rows are locked in one order, (year, scope, body), whatever the batch, so that two
-    batches cannot each hold a row the other waits for. On PostgreSQL a concurrent insert of the same key waits for
-    the other transaction and FOR UPDATE queues the rest; SQLite writers hold the database
-    lock from BEGIN IMMEDIATE.
+    batches cannot each hold a row the other waits for. On PostgreSQL a concurrent insert
+    of the same key waits for the other transaction and FOR UPDATE queues the rest; SQLite
+    writers hold the database lock from BEGIN IMMEDIATE.
     """
     report = models.Report
     rows = [{"jurisdiction_id": b, "year": y, "scope": s, "revision": 0} for b, y, s in keys]
