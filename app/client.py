@@ -8,6 +8,7 @@ batches. The summary says what was ingested, unchanged and rejected, and why.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -105,16 +106,36 @@ class Resolver:
                 self.by_name.setdefault(name, []).append(body["code"])
 
     def resolve(self, printed: str | None) -> tuple[str | None, str | None]:
-        """(code, None), or (None, the reason it cannot be resolved)."""
+        """(code, None), or (None, the reason it cannot be resolved).
+
+        A name printed with the divisions above it ("武江区龙归镇人民政府", where the registry
+        has "龙归镇") is tried without them, one division at a time, when it is not known
+        as printed."""
         if not printed:
             return None, "the report names no body"
-        for name in dict.fromkeys([printed, plain_name(printed)]):
-            codes = sorted(set(self.by_name.get(name, [])))
-            if len(codes) == 1:
-                return codes[0], None
-            if len(codes) > 1:
-                return None, f"{printed!r} is ambiguous: {', '.join(codes)}"
+        for shorter in without_divisions(printed):
+            for name in dict.fromkeys([shorter, plain_name(shorter)]):
+                codes = sorted(set(self.by_name.get(name, [])))
+                if len(codes) == 1:
+                    return codes[0], None
+                if len(codes) > 1:
+                    return None, f"{printed!r} is ambiguous: {', '.join(codes)}"
         return None, f"no body named {printed!r} under the given jurisdiction"
+
+
+# A division's name at the start of a body's: "深圳市", "武江区", "延边朝鲜族自治州".
+_DIVISION = re.compile(r"^[\u4e00-\u9fff]{1,10}?(?:省|自治区|市|自治州|地区|盟|县|自治县|区|旗)")
+
+
+def without_divisions(name: str) -> list[str]:
+    """The name, then the name without each leading division in turn."""
+    names = [name]
+    while match := _DIVISION.match(names[-1]):
+        rest = names[-1][match.end() :]
+        if len(rest) < 2 or rest in SUFFIXES:  # "集安市人民政府" is the city's own name
+            break
+        names.append(rest)
+    return names
 
 
 def subtree(client: httpx.Client, within: str) -> Iterator[dict[str, Any]]:

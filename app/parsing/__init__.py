@@ -181,17 +181,27 @@ _LITIGATION_BLOCKS = ("litigation_direct.total", "litigation_after_review.total"
 
 
 def _litigation_blocks(prose: list[DraftValue], report_format: str | None) -> list[DraftValue]:
-    """The prose values, a zero litigation.total of a 2019+ report as zero in both blocks.
+    """The prose values, a zero litigation.total of a 2019+ report as zero in both blocks,
+    and a zero fees.total of a 2021 report as its information-processing fee.
 
     "未发生…行政诉讼" means no suit of either kind; any other number cannot be split.
     """
-    metric = catalog.metrics().get("litigation.total")
-    if report_format is None or metric is None or not metric.is_derived_in(report_format):
+    metrics = catalog.metrics()
+    if report_format is None:
         return prose
+    blocks = metrics["litigation.total"].is_derived_in(report_format)
+    # "没有收取任何费用" in a 2021 report: its one fee row is the information-processing fee.
+    fee_row = not metrics["fees.total"].is_stored_in(report_format) and metrics[
+        "fees.information_processing"
+    ].is_stored_in(report_format)
     out: list[DraftValue] = []
     for value in prose:
-        if value.metric == "litigation.total" and value.value == 0 and value.state == "reported":
+        zero = value.value == 0 and value.state == "reported"
+        if zero and value.metric == "litigation.total" and blocks:
             out += [replace(value, metric=block) for block in _LITIGATION_BLOCKS]
+        elif zero and value.metric == "fees.total" and fee_row:
+            if not any(v.metric == "fees.information_processing" for v in prose):
+                out.append(replace(value, metric="fees.information_processing"))
         else:
             out.append(value)
     return out

@@ -184,6 +184,7 @@ def find_title(norm: Normalized) -> tuple[str | None, str | None, int | None]:
         )
     ]
     unnamed: tuple[str, None, int | None] | None = None
+    named: tuple[str, str, int | None] | None = None
     for candidate in candidates:
         for pattern in _TITLE_PATTERNS:
             match = pattern.search(candidate)
@@ -203,12 +204,21 @@ def find_title(norm: Normalized) -> tuple[str | None, str | None, int | None]:
             pre = _clean_body(raw_pre)
             post = _shared_government(_clean_body(match.groupdict().get("post") or ""))
             body = _named(pre) or _named(post)
+            if body is not None and named is not None:
+                # "2016年龙归镇…年度报告" in the page's header, then "武江区龙归镇人民政府2016年…
+                # 年度报告" under it: the same report, the fuller name.
+                if year == named[2] and named[1] in body and body != named[1]:
+                    return title.strip(), body, year
+                break
             if body is not None and (unnamed is None or unnamed[2] == year):
-                return title.strip(), body, year
+                named = (title.strip(), body, year)
+                break
             # "2012年政府信息公开工作年度报告" alone in the page's header: the title, but a
             # later line may print it again under the body's name ("南坑乡人民政府" above).
             unnamed = unnamed or (title.strip(), None, year)
             break
+    if named is not None:
+        return named
     if unnamed is not None:
         return unnamed
     for candidate in candidates[:4]:
@@ -383,12 +393,41 @@ def _kind(heading: str) -> str | None:
     return None
 
 
+# The page's publisher ("信息来源:沙塘镇人民政府", "来源 : 深圳市福田区集体经济发展服务署") or a
+# name alone on one of the first lines ("浑南区国资局" above the text): a body, not a website.
+_BODY_SUFFIX = r"(?:人民政府|政府|局|委员会|委|办公室|办事处|署|中心|厅|镇|乡|街道)"
+# The longest name ending as a body's, whatever text a lost line break ran into it.
+_PUBLISHER = re.compile(
+    rf"(?:信息来源|来源|发布机构)\s*:\s*(?P<body>[\u4e00-\u9fff()]{{1,28}}{_BODY_SUFFIX})"
+    r"(?![\u4e00-\u9fff]*网)"
+)
+_NAME_LINE = re.compile(rf"[\u4e00-\u9fff]{{2,24}}{_BODY_SUFFIX}")
+
+
+def publisher(norm: Normalized) -> str | None:
+    """The body that published the page, from its metadata or a line of its own."""
+    lines = [line.strip() for line in norm.text.split("\n")[:15] if line.strip()]
+    for line in lines:
+        match = _PUBLISHER.search(line)
+        if match:
+            return match.group("body")
+    for line in lines[:3]:
+        if _NAME_LINE.fullmatch(line) and not _NOT_A_NAME.match(line):
+            return line
+    return None
+
+
 def detect(norm: Normalized) -> Meta:
     """Title, body, year, format, scope and sections of a normalised report."""
     warnings: list[Warning] = []
     title, body, year = find_title(norm)
     if body is None:
         body = body_in_text(norm.text)
+    published_by = publisher(norm)
+    # The publisher where nothing else names the body, or where it spells out the printed
+    # name ("区集体经济发展服务署" in the title, "深圳市福田区集体经济发展服务署" as the source).
+    if published_by and (body is None or (body in published_by and body != published_by)):
+        body = published_by
     if year is None:
         year = _fallback_year(norm.text)
         if year is not None:

@@ -130,3 +130,22 @@ def test_ambiguous_names_are_refused() -> None:
     assert resolver.resolve("城关镇") == (None, "'城关镇' is ambiguous: 1, 2")
     assert resolver.resolve("集安市") == ("3", None)
     assert resolver.resolve("集安市人民政府") == ("3", None)
+
+
+def test_a_name_printed_with_the_divisions_above_it_is_resolved_without_them() -> None:
+    resolver = ingest_client.Resolver(
+        [
+            {"code": "1", "name": "龙归镇人民政府"},
+            {"code": "2", "name": "福田区集体经济发展服务署"},
+            {"code": "3", "name": "集安市人民政府"},
+            {"code": "4", "name": "人民政府"},  # a bad registry row: never a name's tail
+        ]
+    )
+    assert resolver.resolve("武江区龙归镇人民政府") == ("1", None)
+    assert resolver.resolve("深圳市福田区集体经济发展服务署") == ("2", None)
+    assert resolver.resolve("集安市人民政府") == ("3", None)
+    assert resolver.resolve("通化市集安市人民政府") == ("3", None)
+    assert resolver.resolve("某市人民政府") == (
+        None,
+        "no body named '某市人民政府' under the given jurisdiction",
+    )

@@ -388,3 +388,43 @@ def test_a_sentence_naming_the_compiled_reports_gives_no_body_and_is_aggregate()
 def test_a_bare_level_word_is_no_body_name() -> None:
     text = "根据《条例》要求，特编制并向社会公布2021年度街道信息公开年度报告。\n一、总体情况\n"
     assert meta.detect(normalize(text)).body_name is None
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        # The page's header title, then the document's own with the fuller name.
+        (
+            "2016年某归镇政府信息公开年度报告\n某江区某归镇人民政府2016年政府信息公开年度报告\n",
+            "某江区某归镇人民政府",
+        ),
+        # The source line spells out the title's name.
+        (
+            "2021年区集体经济发展服务署政府信息公开工作年度报告\n"
+            "信息提供日期 : 2022-01-21 17:48来源 : 某圳市某田区集体经济发展服务署\n",
+            "某圳市某田区集体经济发展服务署",
+        ),
+        # No name in the text: the source line names the body.
+        (
+            "信息来源:某塘镇人民政府\n根据《条例》规定,某塘镇政府编制了2016年度报告。\n"
+            "一、政府信息主动公开情况\n",
+            "某塘镇人民政府",
+        ),
+        # A name alone above the text.
+        (
+            "某南区国资局\n根据《条例》要求,现公布区政府国资局2022年政府信息公开工作年度报告。\n",
+            "某南区国资局",
+        ),
+        # A website is no body; nor is another body than the title's.
+        (
+            "某某县财政局2016年政府信息公开工作年度报告\n来源:某某县人民政府网\n",
+            "某某县财政局",
+        ),
+        (
+            "某某县财政局2016年政府信息公开工作年度报告\n来源:某某县人民政府\n",
+            "某某县财政局",
+        ),
+    ],
+)
+def test_the_publisher_names_or_spells_out_the_body(text: str, body: str) -> None:
+    assert meta.detect(normalize(text)).body_name == body

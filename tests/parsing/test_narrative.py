@@ -121,7 +121,10 @@ def test_approximate_numbers_are_marked(sentence: str, metric: str, approximate:
             {"review.total", "litigation.total"},
         ),
         # The second statement is about refusals; the first still counts.
-        ("本年度未收到信息公开的申请和未涉及“不予公开”的政府信息。", {"requests.new.total"}),
+        (
+            "本年度未收到信息公开的申请和未涉及“不予公开”的政府信息。",
+            {"requests.new.total", "requests.legacy_refused.total"},
+        ),
         ("本年度我乡没有接到群众主动要求公开政府信息的书面申请。", {"requests.new.total"}),
         (
             "本年度无一例因政府信息公开申请行政复议和提起行政诉讼发生。",
@@ -740,7 +743,8 @@ def test_one_table_word_alone_does_not_make_a_report() -> None:
         # The list number of a heading before the statement is not a count.
         ("2、依申请公开情况:目前本办尚未收到政府信息公开申请。", {"requests.new.total"}),
         ("本年度未涉及政府信息公开的收费及减免。", {"fees.total"}),
-        ("本所暂未对申请人收取检索、复制、邮寄等费用。", {"fees.total"}),
+        # The template's cost-recovery items: none charged, so that fee is zero too.
+        ("本所暂未对申请人收取检索、复制、邮寄等费用。", {"fees.total", "fees.cost_recovery"}),
     ],
 )
 def test_more_zero_statements(sentence: str, zeros: set[str]) -> None:
@@ -876,3 +880,47 @@ def test_a_titled_excerpt_that_stops_before_the_sections_is_a_report() -> None:
         "staff.full_time": Decimal(1),
         "staff.part_time": Decimal(2),
     }
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("本年度,受理依申请公开政府信息0件。", {"requests.new.total": 0}),
+        ("全年共收到、办理依申请公开 0件。", {"requests.new.total": 0}),
+        ("本局2024年度收到4件针对本部门有关政府信息公开事务的申请。", {"requests.new.total": 4}),
+        ("2013年度我镇在主动公开政府信息件数为123条。", {"proactive.total": 123}),
+        (
+            "按要求对领导简介和分工、机构信息、政策文件、工作动态等信息主动公开201条。",
+            {"proactive.total": 201},
+        ),
+        (
+            "2018年度我镇主动公开政府信息数22条,其中线上信息公开15条。",
+            {"proactive.total": 22, "proactive.online.items": 15},
+        ),
+        ("年度无行政复议、行政诉讼的情况发生。", {"review.total": 0, "litigation.total": 0}),
+        ("本年度无收取信息处理费用。", {"fees.information_processing": 0}),
+        (
+            "2013年,我镇政府未收到信息公开的申请,也无不予公开信息的情况发生。",
+            {"requests.new.total": 0, "requests.legacy_refused.total": 0},
+        ),
+        (
+            "2008年度我镇无依申请公开政府信息和不予以公开政府信息。",
+            {"requests.new.total": 0, "requests.legacy_refused.total": 0},
+        ),
+        # A refused request taken to review is no statement that none was refused.
+        ("本年度没有发生不予公开的政府信息被申请行政复议的情况。", {}),
+    ],
+)
+def test_wordings_of_session_6(sentence: str, expected: dict[str, int]) -> None:
+    assert numbers_of(sentence) == {k: Decimal(v) for k, v in expected.items()}
+
+
+def test_a_zero_fee_of_a_2021_report_is_its_information_processing_fee() -> None:
+    source = (
+        "示例县林业局2022年政府信息公开工作年度报告\n"
+        "一、总体情况\n本年度没有收到政府信息公开申请，未收取任何费用。\n"
+    )
+    draft = parse(source)
+    assert draft.format == "2021"
+    fees = [(v.metric, v.value) for v in draft.values if v.metric.startswith("fees.")]
+    assert fees == [("fees.information_processing", Decimal(0))]
