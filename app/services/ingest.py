@@ -470,145 +470,139 @@ def fact_numbers(values: Sequence[ValueInput]) -> dict[str, Decimal]:
 
 
 def maintain_facts(session: Session, items: list[Item], ids: dict[str, int]) -> None:
-    """Replace the facts of each (body, year) and add the differences to every ancestor.
+    """Bring the facts of each (body, year) to its new revision and add the differences to
+    every ancestor's roll-ups.
 
-    A body's first revision of a year has no facts yet, so nothing is read or deleted for
-    it: besides sparing the work, a year being loaded has no planner statistics yet, and a
-    lookup by year and body then scans the whole year's facts (quadratic over a load).
+    A body's first revision of a year has no facts yet. A later one's facts before it are
+    worked out from the revision it replaces, as they were stored from it (its numbers,
+    `revised` against revision 1): read by revision, not looked up in `facts`, which has no
+    index by body (see `_apply_deltas`). Only the facts that change are written.
     """
     first = {(i.body_id, i.key[1]) for i in items if i.revision and i.revision.number == 1}
-    later = {(i.body_id, i.key[1]) for i in items} - first
-    old = _facts_of(session, later)
-    originals = _first_numbers(session, [i for i in items if (i.body_id, i.key[1]) in later])
+    later = [i for i in items if (i.body_id, i.key[1]) not in first]
+    earlier = _earlier_numbers(session, later)
     new: dict[tuple[int, int], dict[int, tuple[Decimal, bool]]] = {}
+    old: dict[tuple[int, int], dict[int, tuple[Decimal, bool]]] = {}
     for item in items:
-        numbers = fact_numbers(item.values)
-        original = originals.get(item.report.id) if item.report else None
-        new[(item.body_id, item.key[1])] = {
-            ids[key]: (number, original is not None and original.get(key) != number)
-            for key, number in numbers.items()
-        }
-    deltas: dict[tuple[int, int], dict[int, tuple[Decimal, int, int]]] = {}
+        assert item.report is not None
+        original, previous = earlier.get(item.report.id, ({}, {}))
+        pair = (item.body_id, item.key[1])
+        new[pair] = _facts(fact_numbers(item.values), original if pair not in first else None, ids)
+        old[pair] = _facts(previous, original, ids)
+    deltas: dict[tuple[int, int], dict[int, Delta]] = {}
     for pair in first:  # its numbers are its facts and its differences at once
-        deltas[pair] = {m: (value, 1, int(revised)) for m, (value, revised) in new[pair].items()}
-    for pair in later:
-        before, after = old.get(pair, {}), new[pair]
+        deltas[pair] = {m: Delta(v, 1, int(r), v, r) for m, (v, r) in new[pair].items()}
+    for pair in {(i.body_id, i.key[1]) for i in later}:
+        before, after = old[pair], new[pair]
         changes = {}
         for metric_id in before.keys() | after.keys():
             old_value, old_revised = before.get(metric_id, (None, False))
             new_value, new_revised = after.get(metric_id, (None, False))
             if (old_value, old_revised) == (new_value, new_revised):
                 continue
-            changes[metric_id] = (
+            changes[metric_id] = Delta(
                 (new_value or Decimal(0)) - (old_value or Decimal(0)),
                 (new_value is not None) - (old_value is not None),
                 int(new_revised) - int(old_revised),
+                new_value,
+                new_revised,
             )
         deltas[pair] = changes
-    _replace_facts(session, later, {pair: new[pair] for pair in later})
     _apply_deltas(session, deltas, first)
 
 
-def _facts_of(
-    session: Session, pairs: set[tuple[int, int]]
-) -> dict[tuple[int, int], dict[int, tuple[Decimal, bool]]]:
-    fact = models.Fact
-    found: dict[tuple[int, int], dict[int, tuple[Decimal, bool]]] = defaultdict(dict)
-    for year, body_ids in grouped(pairs).items():
-        for start in range(0, len(body_ids), CHUNK):
-            rows = session.execute(
-                select(fact.jurisdiction_id, fact.metric_id, fact.value, fact.revised).where(
-                    fact.year == year,
-                    in_ids(session, fact.jurisdiction_id, body_ids[start : start + CHUNK]),
-                )
-            )
-            for body_id, metric_id, value, revised in rows:
-                found[(body_id, year)][metric_id] = (value, revised)
-    return found
+@dataclass(frozen=True)
+class Delta:
+    """A fact's change: what its ancestors' roll-ups gain, and the fact as it now stands
+    (`fact` None: the body no longer reports the metric)."""
+
+    value: Decimal
+    reporting: int
+    revised: int
+    fact: Decimal | None
+    fact_revised: bool
 
 
-def _first_numbers(session: Session, items: list[Item]) -> dict[int, dict[str, Decimal]]:
-    """The numbers of revision 1 of each item's report (for the `revised` flag)."""
+def _facts(
+    numbers: Mapping[str, Decimal], original: Mapping[str, Decimal] | None, ids: dict[str, int]
+) -> dict[int, tuple[Decimal, bool]]:
+    """Facts of a revision's numbers: `revised` where they differ from revision 1's."""
+    return {
+        ids[key]: (number, original is not None and original.get(key) != number)
+        for key, number in numbers.items()
+    }
+
+
+def _earlier_numbers(
+    session: Session, items: list[Item]
+) -> dict[int, tuple[dict[str, Decimal], dict[str, Decimal]]]:
+    """Per report, the fact numbers of its revision 1 and of the revision the new one
+    replaces (the same for a second revision)."""
     report_ids = sorted({item.report.id for item in items if item.report})
     if not report_ids:
         return {}
-    revision, value, metric = models.ReportRevision, models.ReportValue, models.Metric
-    found: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    report, revision = models.Report, models.ReportRevision
+    value, metric = models.ReportValue, models.Metric
+    numbers: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(dict)
     for start in range(0, len(report_ids), CHUNK):
         rows = session.execute(
-            select(revision.report_id, metric.key, value.value)
+            select(revision.report_id, revision.number, metric.key, value.value)
+            .join(report, report.id == revision.report_id)
             .join(value, value.revision_id == revision.id)
             .join(metric, metric.id == value.metric_id)
             .where(
                 in_ids(session, revision.report_id, report_ids[start : start + CHUNK]),
-                revision.number == 1,
+                (revision.number == 1) | (revision.number == report.revision - 1),
             )
         )
-        for report_id, key, number in rows:
-            if number is not None:
-                found[report_id][key] = number
-    # Ratio parts of revision 1, so that a recomputed ratio counts as revised too.
-    for report_id, numbers in list(found.items()):
-        values = [ValueInput(k, v, "reported") for k, v in numbers.items()]
-        found[report_id] = fact_numbers(values)
-    for report_id in report_ids:
-        found.setdefault(report_id, {})
+        for report_id, number, key, amount in rows:
+            if amount is not None:
+                numbers[(report_id, number)][key] = amount
+    found = {}
+    for item in items:
+        assert item.report is not None and item.revision is not None
+        report_id, replaced = item.report.id, item.revision.number - 1
+        original = numbers.get((report_id, 1), {})
+        previous = numbers.get((report_id, replaced), {})
+        found[report_id] = (_with_ratio_parts(original), _with_ratio_parts(previous))
     return found
 
 
-def _replace_facts(
-    session: Session,
-    pairs: set[tuple[int, int]],
-    new: dict[tuple[int, int], dict[int, tuple[Decimal, bool]]],
-) -> None:
-    fact = models.Fact
-    for year, body_ids in grouped(pairs).items():
-        for start in range(0, len(body_ids), CHUNK):
-            session.execute(
-                delete(fact).where(
-                    fact.year == year,
-                    in_ids(session, fact.jurisdiction_id, body_ids[start : start + CHUNK]),
-                )
-            )
-    rows = [
-        {
-            "year": year,
-            "metric_id": metric_id,
-            "jurisdiction_id": body_id,
-            "value": value,
-            "revised": revised,
-        }
-        for (body_id, year), numbers in new.items()
-        for metric_id, (value, revised) in numbers.items()
-    ]
-    _insert(session, fact, rows)
+def _with_ratio_parts(numbers: dict[str, Decimal]) -> dict[str, Decimal]:
+    """Stored numbers as facts: ratio parts are facts too (so a recomputed ratio can count
+    as revised)."""
+    return fact_numbers([ValueInput(key, number, "reported") for key, number in numbers.items()])
 
 
 def _apply_deltas(
     session: Session,
-    deltas: dict[tuple[int, int], dict[int, tuple[Decimal, int, int]]],
+    deltas: dict[tuple[int, int], dict[int, Delta]],
     first: set[tuple[int, int]],
 ) -> None:
-    """Store the facts of first revisions and add every body's changes to the roll-ups of
-    the ancestors above it in that year.
+    """Write the facts that changed and add every body's changes to the roll-ups of the
+    ancestors above it in that year.
 
-    The changes go into a temporary table (one COPY), from which one INSERT ... SELECT
-    writes the first revisions' facts (their changes are their facts) and another fans the
-    changes out along the closure, summed per roll-up: the database does in one join what
-    cost seconds of Python per thousand reports.
+    The changes go into a temporary table (one COPY), from which an INSERT writes the
+    facts of first revisions (plain: ON CONFLICT's speculative insertion cost 2.5 times as
+    much), an INSERT ... ON CONFLICT those of later ones as they now stand, and another
+    statement fans the changes out along the closure, summed per roll-up: the database
+    does in one join what cost seconds of Python per thousand reports. Facts no longer
+    reported are deleted by their key.
     """
     rows: list[dict[str, Any]] = [
         {
             "year": year,
             "metric_id": metric_id,
             "jurisdiction_id": body_id,
-            "value": value,
-            "reporting": reporting,
-            "revised": revised,
+            "value": delta.value,
+            "reporting": delta.reporting,
+            "revised": delta.revised,
+            "fact": delta.fact,
+            "fact_revised": delta.fact_revised,
             "first": (body_id, year) in first,
         }
         for (body_id, year), changes in deltas.items()
-        for metric_id, (value, reporting, revised) in changes.items()
+        for metric_id, delta in changes.items()
     ]
     if not rows:
         return
@@ -618,7 +612,11 @@ def _apply_deltas(
     session.execute(delete(FACT_DELTAS))
     bulk_insert(session, FACT_DELTAS, rows)
     if first:
-        session.execute(_facts_from_deltas())
+        session.execute(_facts_from_deltas(session, upsert=False))
+    if len(first) < len(deltas):
+        session.execute(_facts_from_deltas(session, upsert=True))
+    if any(row["fact"] is None for row in rows):
+        _delete_gone_facts(session)
     session.execute(_add_to_rollups(session, FACT_DELTAS))
     if any(row["reporting"] < 0 for row in rows):
         _delete_emptied(session)
@@ -633,21 +631,40 @@ FACT_DELTAS = Table(
     Column("value", Numeric),
     Column("reporting", Integer),
     Column("revised", Integer),
+    Column("fact", Numeric),
+    Column("fact_revised", Boolean),
     Column("first", Boolean),
 )
 FACT_DELTAS_DDL = """CREATE TEMPORARY TABLE IF NOT EXISTS fact_deltas
 (year smallint, metric_id smallint, jurisdiction_id integer, value numeric, reporting integer,
- revised integer, first boolean)"""
+ revised integer, fact numeric, fact_revised boolean, first boolean)"""
 
 
-def _facts_from_deltas() -> Any:
-    """INSERT the facts of first revisions: their rows of fact_deltas."""
-    delta = FACT_DELTAS.c
+def _facts_from_deltas(session: Session, upsert: bool) -> Any:
+    """The facts of fact_deltas that stand, of first revisions (new rows) or, with
+    `upsert`, of later ones (new or changed rows)."""
+    delta, table = FACT_DELTAS.c, table_of(models.Fact)
     rows = select(
-        delta.year, delta.metric_id, delta.jurisdiction_id, delta.value, delta.revised > 0
-    ).where(delta.first)
+        delta.year, delta.metric_id, delta.jurisdiction_id, delta.fact, delta.fact_revised
+    ).where(delta.fact.is_not(None), ~delta.first if upsert else delta.first)
     columns = ["year", "metric_id", "jurisdiction_id", "value", "revised"]
-    return table_of(models.Fact).insert().from_select(columns, rows)
+    if not upsert:
+        return table.insert().from_select(columns, rows)
+    statement = insert_for(session)(table).from_select(columns, rows)
+    return statement.on_conflict_do_update(
+        index_elements=["year", "metric_id", "jurisdiction_id"],
+        set_={"value": statement.excluded.value, "revised": statement.excluded.revised},
+    )
+
+
+def _delete_gone_facts(session: Session) -> None:
+    fact, delta = models.Fact, FACT_DELTAS.c
+    gone = select(delta.year, delta.metric_id, delta.jurisdiction_id).where(delta.fact.is_(None))
+    session.execute(
+        delete(fact)
+        .where(tuple_(fact.year, fact.metric_id, fact.jurisdiction_id).in_(gone))
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _fanned_out(deltas: Any) -> Any:
