@@ -111,15 +111,14 @@ LEFT JOIN sums s ON s.code = g.code AND s.metric_id = w.id
 ORDER BY g.code, w.key"""
 
 SERIES_SUMMARY = """
-SELECT f.year, f.value, f.revised, rv.format
-FROM facts f
-LEFT JOIN reports r ON r.jurisdiction_id = f.jurisdiction_id AND r.year = f.year
-                   AND r.scope = 'self'
-LEFT JOIN report_revisions rv ON rv.report_id = r.id AND rv.number = r.revision
-WHERE f.jurisdiction_id = (SELECT id FROM jurisdictions WHERE code = :code)
-  AND f.metric_id = (SELECT id FROM metrics WHERE key = :key)
-  AND f.year BETWEEN :year_from AND :year_to
-ORDER BY f.year"""
+SELECT r.year, f.value, f.revised, rv.format
+FROM reports r
+JOIN report_revisions rv ON rv.report_id = r.id AND rv.number = r.revision
+JOIN facts f ON f.year = r.year AND f.jurisdiction_id = r.jurisdiction_id
+            AND f.metric_id = (SELECT id FROM metrics WHERE key = :key)
+WHERE r.jurisdiction_id = (SELECT id FROM jurisdictions WHERE code = :code)
+  AND r.scope = 'self' AND r.year BETWEEN :year_from AND :year_to
+ORDER BY r.year"""
 
 SERIES_RAW = """
 SELECT r.year, v.value, rv.format
