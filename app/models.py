@@ -259,8 +259,9 @@ class Fact(Base):
     """
 
     __tablename__ = "facts"
-    # No index by body: a body's facts are looked up by their whole key (ingest names the
-    # metrics); keeping one cost 40% of storing a batch's facts (migration 9e1f3a5c7b20).
+    # No index by body: readers look facts up by their whole key, and ingest works out a
+    # revised body's facts from its revisions; keeping one cost 40% of storing a batch's
+    # facts (migration 9e1f3a5c7b20).
 
     year: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     metric_id: Mapped[int] = mapped_column(SmallInteger, primary_key=True)

@@ -207,7 +207,7 @@ def find_title(norm: Normalized) -> tuple[str | None, str | None, int | None]:
             if body is not None and named is not None:
                 # "2016年龙归镇…年度报告" in the page's header, then "武江区龙归镇人民政府2016年…
                 # 年度报告" under it: the same report, the fuller name.
-                if year == named[2] and named[1] in body and body != named[1]:
+                if year == named[2] and _spelled_out(named[1], body) and candidate in head:
                     return title.strip(), body, year
                 break
             if body is not None and (unnamed is None or unnamed[2] == year):
@@ -236,6 +236,19 @@ def find_title(norm: Normalized) -> tuple[str | None, str | None, int | None]:
 _SENTENCE_START = re.compile(r"现将|现公开|现予公开|特向|根据|按照|依据|以及|公布|印发|发布|编制了")
 _NOT_A_TITLE_START = re.compile(rf"{_SENTENCE_START.pattern}|编制|特|《|关于")
 _SENTENCE_GOES_ON = re.compile(r"[》”\"的已如是由将为于,、:;]|公布|经")
+
+
+def _spelled_out(name: str, fuller: str) -> bool:
+    """`fuller` is `name` with the divisions above it before and perhaps 人民政府 after
+    ("龙归镇" → "武江区龙归镇人民政府"), not another body or a page's words around it."""
+    at = fuller.find(name)
+    if at < 0 or fuller == name:
+        return False
+    before, after = fuller[:at], fuller[at + len(name) :]
+    divisions = re.fullmatch(
+        r"(?:[\u4e00-\u9fff]{1,10}?(?:省|自治区|市|自治州|地区|盟|县|区|旗))*", before
+    )
+    return divisions is not None and after in ("", "人民政府", "政府")
 
 
 def _run_on_title(pattern: re.Pattern[str], line: str) -> re.Match[str] | None:
@@ -425,8 +438,9 @@ def detect(norm: Normalized) -> Meta:
         body = body_in_text(norm.text)
     published_by = publisher(norm)
     # The publisher where nothing else names the body, or where it spells out the printed
-    # name ("区集体经济发展服务署" in the title, "深圳市福田区集体经济发展服务署" as the source).
-    if published_by and (body is None or (body in published_by and body != published_by)):
+    # name ("区集体经济发展服务署" in the title, "深圳市福田区集体经济发展服务署" as the source);
+    # not one that merely contains it ("某县人民政府办公室" for "某县人民政府").
+    if published_by and (body is None or (published_by.endswith(body) and published_by != body)):
         body = published_by
     if year is None:
         year = _fallback_year(norm.text)

@@ -135,9 +135,15 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         _rule(r"(?<![依请])主动公开涉及[^,;。\d]{2,80}?等(?:方面|领域)(?:的)?(?:政府)?信息", "条"),
     ),
     # "对领导简介、机构信息…等信息主动公开201条"
+    # Only opening its clause: not "其中对…等信息主动公开20条" (a part) nor "通过政务微博对…"
+    # (one channel).
     (
         "proactive.total",
-        _rule(r"(?<![依请])[^,;。\d]{2,80}?等(?:方面)?(?:的)?(?:政府)?信息(?:予以)?主动公开", "条"),
+        _rule(
+            r"(?:^|(?<=[。,;:\n]))(?:按要求|按照要求)?对[^,;。\d]{2,80}?等(?:方面)?(?:的)?(?:政府)?信息"
+            r"(?:予以)?主动公开",
+            "条",
+        ),
     ),
     # 发布 only with 政府信息: "共发布各类信息" is often another channel's output.
     ("proactive.total", _rule(r"(?:全年|本年度?|共|累计)(?:主动)?发布政府信息", "条|项")),
@@ -518,8 +524,12 @@ _FEE_ZERO = re.compile(
     r"|未对[^,;。]{0,12}收取|未涉及[^,;。]{0,12}收费"
     r"|无(?:收费|任何|收取|发出收费)"
 )
-# "检索、复印、邮递等成本费用", "未收取检索、复印、邮寄等费用"
-_COST_ITEMS = re.compile(r"(?:检索|复印|复制|邮寄|邮递|递送)[^,;。]{0,12}?(?:成本)?费")
+# "检索、复印、邮递等成本费用", or the template's three items without 成本 ("未收取检索、复印、
+# 邮寄等费用"); not some of them ("收取复印费用,未收取检索、邮寄等费用" charged the copies).
+_COST_ITEMS = re.compile(
+    r"(?:检索|复印|复制|邮寄|邮递|递送)[^,;。]{0,12}?成本费"
+    r"|检索[、和及]?(?:复印|复制)[、和及]?(?:邮寄|邮递|递送)[^,;。]{0,4}?费"
+)
 _ALL_GRANTED = re.compile(
     r"(?:全部|均|一律)(?:予以|同意)?(?:公开|同意公开)(?:答复)?|全部予以答复公开"
 )
@@ -801,7 +811,7 @@ def _zero_statements(text: str) -> Iterator[_Found]:
         end = start + len(clause)
         if re.search(r"\d", re.sub(r"(?:19|20)\d{2}年", "", _LIST_NUMBER.sub("", clause))):
             continue
-        if _NO_REFUSAL.search(clause) and not re.search("复议|诉讼", clause):
+        if _NO_REFUSAL.search(clause) and not re.search("复议|诉讼|涉密|保密|秘密|被公开", clause):
             yield _Found("requests.legacy_refused.total", Decimal(0), "printed", start, end)
         if _NOT_ZERO_CONTEXT.search(clause):
             continue

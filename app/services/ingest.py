@@ -183,26 +183,32 @@ def _store_round(session: Session, items: list[Item], strict: bool, ids: dict[st
 
 def _lock_reports(session: Session, keys: list[Key]) -> dict[Key, models.Report]:
     """The report rows of `keys`, created where new, locked until commit; and, where they
-    exist, the rows of the same bodies' next year, whose cross-year findings this batch may
-    re-run (`recheck_following_years`): a concurrent revision of that year waits, or is
-    waited for, instead of being checked against a previous year about to change.
+    exist, the rows of the same bodies' previous and next years. The cross-year rules
+    check a report against its previous year, and a revision re-runs them for the next
+    year (`recheck_following_years`): with both locked, a report of year Y + 1 and a
+    revision of year Y posted at once are done one after the other, whichever is new, so
+    that neither is checked against numbers about to change. (A row inserted by a
+    transaction not yet committed cannot be locked, hence the previous year's lock too.)
 
-    Rows are locked in one order, (year, scope, body), whatever the batch, so that two
-    batches cannot each hold a row the other waits for. On PostgreSQL a concurrent insert
-    of the same key waits for the other transaction and FOR UPDATE queues the rest; SQLite
-    writers hold the database lock from BEGIN IMMEDIATE.
+    Rows are locked in (year, scope, body) order, and new rows inserted in that order,
+    whatever the batch, so that two batches cannot each hold a row the other waits for.
+    On PostgreSQL a concurrent insert of the same key waits for the other transaction and
+    FOR UPDATE queues the rest; SQLite writers hold the database lock from BEGIN IMMEDIATE.
     """
     report = models.Report
-    rows = [{"jurisdiction_id": b, "year": y, "scope": s, "revision": 0} for b, y, s in keys]
+    rows = [
+        {"jurisdiction_id": b, "year": y, "scope": s, "revision": 0}
+        for b, y, s in sorted(keys, key=lambda key: (key[1], key[2], key[0]))
+    ]
     session.connection().execute(
         insert_for(session)(table_of(report)).on_conflict_do_nothing(
             index_elements=["jurisdiction_id", "year", "scope"]
         ),
         rows,
     )
-    following = {(body, year + 1, scope) for body, year, scope in keys}
+    around = {(body, year + step, scope) for body, year, scope in keys for step in (-1, 1)}
     found: dict[Key, models.Report] = {}
-    for (year, scope), body_ids in sorted(grouped(set(keys) | following).items()):
+    for (year, scope), body_ids in sorted(grouped(set(keys) | around).items()):
         for start in range(0, len(body_ids), CHUNK):
             locked = session.scalars(
                 select(report)
@@ -475,12 +481,14 @@ def maintain_facts(session: Session, items: list[Item], ids: dict[str, int]) -> 
 
     A body's first revision of a year has no facts yet. A later one's facts before it are
     worked out from the revision it replaces, as they were stored from it (its numbers,
-    `revised` against revision 1): read by revision, not looked up in `facts`, which has no
-    index by body (see `_apply_deltas`). Only the facts that change are written.
+    `revised` against revision 1): read by revision, as `facts` has no index by body; only
+    its few ratio parts are looked up there by their whole key. Only the facts that change
+    are written (see `_apply_deltas`).
     """
     first = {(i.body_id, i.key[1]) for i in items if i.revision and i.revision.number == 1}
     later = [i for i in items if (i.body_id, i.key[1]) not in first]
     earlier = _earlier_numbers(session, later)
+    parts = _stored_ratio_parts(session, {(i.body_id, i.key[1]) for i in later}, ids)
     new: dict[tuple[int, int], dict[int, tuple[Decimal, bool]]] = {}
     old: dict[tuple[int, int], dict[int, tuple[Decimal, bool]]] = {}
     for item in items:
@@ -488,7 +496,7 @@ def maintain_facts(session: Session, items: list[Item], ids: dict[str, int]) -> 
         original, previous = earlier.get(item.report.id, ({}, {}))
         pair = (item.body_id, item.key[1])
         new[pair] = _facts(fact_numbers(item.values), original if pair not in first else None, ids)
-        old[pair] = _facts(previous, original, ids)
+        old[pair] = _facts(previous, original, ids) | parts.get(pair, {})
     deltas: dict[tuple[int, int], dict[int, Delta]] = {}
     for pair in first:  # its numbers are its facts and its differences at once
         deltas[pair] = {m: Delta(v, 1, int(r), v, r) for m, (v, r) in new[pair].items()}
@@ -536,8 +544,9 @@ def _facts(
 def _earlier_numbers(
     session: Session, items: list[Item]
 ) -> dict[int, tuple[dict[str, Decimal], dict[str, Decimal]]]:
-    """Per report, the fact numbers of its revision 1 and of the revision the new one
-    replaces (the same for a second revision)."""
+    """Per report, the fact numbers of its revision 1 (ratio parts included, for the new
+    facts' `revised` flags) and the numbers of the revision the new one replaces (the same
+    for a second revision; its ratio parts are read as stored, `_stored_ratio_parts`)."""
     report_ids = sorted({item.report.id for item in items if item.report})
     if not report_ids:
         return {}
@@ -564,7 +573,36 @@ def _earlier_numbers(
         report_id, replaced = item.report.id, item.revision.number - 1
         original = numbers.get((report_id, 1), {})
         previous = numbers.get((report_id, replaced), {})
-        found[report_id] = (_with_ratio_parts(original), _with_ratio_parts(previous))
+        found[report_id] = (_with_ratio_parts(original), previous)
+    return found
+
+
+def _stored_ratio_parts(
+    session: Session, pairs: set[tuple[int, int]], ids: dict[str, int]
+) -> dict[tuple[int, int], dict[int, tuple[Decimal, bool]]]:
+    """The ratio parts stored as facts of (body, year) pairs, looked up by their whole key.
+
+    Read rather than worked out again: they were computed by the catalog's ratio
+    definitions of their day, and replacing them must remove exactly what was added."""
+    part_ids = sorted(
+        ids[key]
+        for metric in catalog.ratios()
+        for part in ("numerator", "denominator")
+        if (key := catalog.ratio_part_key(metric.key, part)) in ids
+    )
+    fact = models.Fact
+    found: dict[tuple[int, int], dict[int, tuple[Decimal, bool]]] = defaultdict(dict)
+    for year, body_ids in grouped(pairs).items():
+        for start in range(0, len(body_ids), CHUNK):
+            rows = session.execute(
+                select(fact.jurisdiction_id, fact.metric_id, fact.value, fact.revised).where(
+                    fact.year == year,
+                    in_ids(session, fact.metric_id, part_ids),
+                    in_ids(session, fact.jurisdiction_id, body_ids[start : start + CHUNK]),
+                )
+            )
+            for body_id, metric_id, value, revised in rows:
+                found[(body_id, year)][metric_id] = (value, revised)
     return found
 
 

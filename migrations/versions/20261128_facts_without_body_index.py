@@ -6,9 +6,9 @@ Create Date: 2026-11-28 14:20:00
 
 Storing a batch's facts spent 40% of its time keeping `ix_facts_body` (jurisdiction, year)
 up to date (measured on the national data set: 400 ms of the facts INSERT per 1,000
-reports with it, 190-235 ms without). Its only readers were ingest's look-ups of a body's
-facts when a report is revised; they now name every metric, so that the primary key
-(year, metric, jurisdiction) answers them.
+reports with it, 190-300 ms without). Its only readers were ingest's look-ups of a body's
+facts when a report is revised; ingest now works those facts out from the revision they
+came from (and looks its few ratio parts up by their whole key, in the primary key).
 """
 
 from __future__ import annotations

@@ -424,6 +424,17 @@ def test_a_bare_level_word_is_no_body_name() -> None:
             "某某县财政局2016年政府信息公开工作年度报告\n来源:某某县人民政府\n",
             "某某县财政局",
         ),
+        # The government's office publishes the government's report: it does not spell it out.
+        (
+            "某某县人民政府2019年政府信息公开工作年度报告\n信息来源:某某县人民政府办公室\n",
+            "某某县人民政府",
+        ),
+        ("某某县2019年政府信息公开工作年度报告\n信息来源:某某县统计局\n", "某某县"),
+        # A later title names the body only with divisions before it, not page words.
+        (
+            "2016年某归镇政府信息公开年度报告\n上一篇\n某归镇人民政府办公室2016年政府信息公开年度报告\n",
+            "某归镇",
+        ),
     ],
 )
 def test_the_publisher_names_or_spells_out_the_body(text: str, body: str) -> None:

@@ -909,6 +909,14 @@ def test_a_titled_excerpt_that_stops_before_the_sections_is_a_report() -> None:
         ),
         # A refused request taken to review is no statement that none was refused.
         ("本年度没有发生不予公开的政府信息被申请行政复议的情况。", {}),
+        # Nor is a confidentiality review.
+        ("本年度严格执行保密审查制度,没有涉及国家秘密和不予公开的信息被公开。", {}),
+        # A part of the year's total, or one channel's count, is not the total.
+        (
+            "全年主动公开政府信息500条,其中对机构职能、领导信息等信息主动公开20条。",
+            {"proactive.total": 500},
+        ),
+        ("通过政务微博对工作动态等信息主动公开300条。", {}),
     ],
 )
 def test_wordings_of_session_6(sentence: str, expected: dict[str, int]) -> None:
