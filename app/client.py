@@ -21,6 +21,7 @@ from tqdm import tqdm
 
 from app import parsing
 from app.parsing.draft import Draft
+from app.parsing.meta import DIVISION
 from app.schemas.common import as_number
 
 SUFFIXES = ("人民政府办公室", "人民政府办公厅", "人民政府", "政府")
@@ -123,8 +124,7 @@ class Resolver:
         return None, f"no body named {printed!r} under the given jurisdiction"
 
 
-# A division's name at the start of a body's: "深圳市", "武江区", "延边朝鲜族自治州".
-_DIVISION = re.compile(r"^[\u4e00-\u9fff]{1,10}?(?:省|自治区|市|自治州|地区|盟|县|自治县|区|旗)")
+_DIVISION = re.compile(f"^{DIVISION}")
 
 
 def without_divisions(name: str) -> list[str]:

@@ -86,3 +86,12 @@ def value_of(report: dict[str, Any], metric: str) -> Any:
     matches = [v for v in report["values"] if v["metric"] == metric]
     assert len(matches) == 1, f"{metric}: {matches}"
     return matches[0].get("value", matches[0].get("state"))
+
+
+def carried_report(code: str, year: int, **numbers: int) -> dict[str, Any]:
+    """A 2021-format report of natural persons' request rows only, e.g. carried_out=1."""
+    values = [
+        {"metric": f"requests.{row}.natural_person", "value": number}
+        for row, number in numbers.items()
+    ]
+    return {"jurisdiction": code, "year": year, "format": "2021", "values": values}

@@ -245,10 +245,12 @@ def _spelled_out(name: str, fuller: str) -> bool:
     if at < 0 or fuller == name:
         return False
     before, after = fuller[:at], fuller[at + len(name) :]
-    divisions = re.fullmatch(
-        r"(?:[\u4e00-\u9fff]{1,10}?(?:省|自治区|市|自治州|地区|盟|县|区|旗))*", before
-    )
+    divisions = re.fullmatch(f"(?:{DIVISION})*", before)
     return divisions is not None and after in ("", "人民政府", "政府")
+
+
+# A division's name at the start of a body's: "深圳市", "武江区", "延边朝鲜族自治州".
+DIVISION = r"[\u4e00-\u9fff]{1,10}?(?:省|自治区|市|自治州|地区|盟|县|区|旗)"
 
 
 def _run_on_title(pattern: re.Pattern[str], line: str) -> re.Match[str] | None:

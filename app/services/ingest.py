@@ -489,19 +489,17 @@ def maintain_facts(session: Session, items: list[Item], ids: dict[str, int]) -> 
     later = [i for i in items if (i.body_id, i.key[1]) not in first]
     earlier = _earlier_numbers(session, later)
     parts = _stored_ratio_parts(session, {(i.body_id, i.key[1]) for i in later}, ids)
-    new: dict[tuple[int, int], dict[int, tuple[Decimal, bool]]] = {}
-    old: dict[tuple[int, int], dict[int, tuple[Decimal, bool]]] = {}
+    deltas: dict[tuple[int, int], dict[int, Delta]] = {}
     for item in items:
         assert item.report is not None
-        original, previous = earlier.get(item.report.id, ({}, {}))
         pair = (item.body_id, item.key[1])
-        new[pair] = _facts(fact_numbers(item.values), original if pair not in first else None, ids)
-        old[pair] = _facts(previous, original, ids) | parts.get(pair, {})
-    deltas: dict[tuple[int, int], dict[int, Delta]] = {}
-    for pair in first:  # its numbers are its facts and its differences at once
-        deltas[pair] = {m: Delta(v, 1, int(r), v, r) for m, (v, r) in new[pair].items()}
-    for pair in {(i.body_id, i.key[1]) for i in later}:
-        before, after = old[pair], new[pair]
+        if pair in first:  # its numbers are its facts and its differences at once
+            after = _facts(fact_numbers(item.values), None, ids)
+            deltas[pair] = {m: Delta(v, 1, int(r), v, r) for m, (v, r) in after.items()}
+            continue
+        original, previous = earlier[item.report.id]
+        before = _facts(previous, original, ids) | parts.get(pair, {})
+        after = _facts(fact_numbers(item.values), original, ids)
         changes = {}
         for metric_id in before.keys() | after.keys():
             old_value, old_revised = before.get(metric_id, (None, False))

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app import models
 from app.services import hierarchy
-from tests.factories import count_rows, table_report
+from tests.factories import carried_report, count_rows, table_report
 
 TOWNS = ["220582100", "220582101", "220582102"]  # 青石镇, 榆林镇, 花甸镇
 
@@ -192,12 +192,10 @@ def test_concurrent_revisions_of_two_years_leave_consistent_cross_year_findings(
     """Revisions of 2021 re-run 2022's cross-year rules while 2022 is revised too: whichever
     commits last, 2022's findings must be those of the two years' final numbers."""
 
-    def carried(year: int, key: str, number: int) -> dict[str, Any]:
-        value = {"metric": f"requests.{key}.natural_person", "value": number}
-        return {"jurisdiction": TOWNS[0], "year": year, "format": "2021", "values": [value]}
-
     posts = [
-        carried(2021, "carried_out", n) if i % 2 else carried(2022, "carried_in", n + 1)
+        carried_report(TOWNS[0], 2021, carried_out=n)
+        if i % 2
+        else carried_report(TOWNS[0], 2022, carried_in=n + 1)
         for i, n in enumerate([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16])
     ]
 

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from app import models
-from tests.factories import count_rows, table_report, value_of
+from tests.factories import carried_report, count_rows, table_report, value_of
 
 Post = Callable[..., Any]
 
@@ -213,13 +213,6 @@ def test_cross_year_rules_compare_with_the_previous_year(jian: None, post: Post)
 def test_a_late_previous_year_rechecks_the_next_years_cross_year_rules(
     jian: None, post: Post, client: TestClient
 ) -> None:
-    def carried(year: int, **numbers: int) -> dict[str, Any]:
-        values = [
-            {"metric": f"requests.{key}.natural_person", "value": number}
-            for key, number in numbers.items()
-        ]
-        return {"jurisdiction": "220582", "year": year, "format": "2021", "values": values}
-
     def cross_year() -> list[tuple[Any, Any]]:
         report = client.get("/v1/reports/220582/2022").json()
         return [
@@ -228,13 +221,15 @@ def test_a_late_previous_year_rechecks_the_next_years_cross_year_rules(
             if f["rule"] == "requests.carry_over_cross_year"
         ]
 
-    post(carried(2022, carried_in=3))
+    post(carried_report("220582", 2022, carried_in=3))
     assert cross_year() == []  # nothing to compare with yet
-    post(carried(2021, carried_out=1))  # late: 2022 carried in 3, 2021 carried out 1
+    post(
+        carried_report("220582", 2021, carried_out=1)
+    )  # late: 2022 carried in 3, 2021 carried out 1
     assert cross_year() == [(1, 3)]
     revisions = client.get("/v1/reports/220582/2022/revisions").json()["items"]
     assert [r["warnings"] for r in revisions] == [1]
-    post(carried(2021, carried_out=3))  # a revision that makes them agree
+    post(carried_report("220582", 2021, carried_out=3))  # a revision that makes them agree
     assert cross_year() == []
     history = client.get("/v1/reports/220582/2022/revisions").json()
     assert [r["warnings"] for r in history["items"]] == [0]
@@ -243,20 +238,13 @@ def test_a_late_previous_year_rechecks_the_next_years_cross_year_rules(
 def test_a_report_refused_by_strict_mode_is_no_previous_year_in_its_batch(
     jian: None, post: Post, client: TestClient, auth: dict[str, str]
 ) -> None:
-    def carried(year: int, **numbers: int) -> dict[str, Any]:
-        values = [
-            {"metric": f"requests.{key}.natural_person", "value": number}
-            for key, number in numbers.items()
-        ]
-        return {"jurisdiction": "220582", "year": year, "format": "2021", "values": values}
-
-    post(carried(2021, carried_out=1))
+    post(carried_report("220582", 2021, carried_out=1))
     # A revision of 2021 that carries out 3 but does not balance (5 + 0 != 1 + 3), and 2022
     # carrying in 3: strict mode refuses the revision, so 2022 is checked against the stored 1.
-    unbalanced = carried(2021, new=5, carried_in=0, total_handled=1, carried_out=3)
+    unbalanced = carried_report("220582", 2021, new=5, carried_in=0, total_handled=1, carried_out=3)
     response = client.post(
         "/v1/reports/batch",
-        json=[carried(2022, carried_in=3), unbalanced],
+        json=[carried_report("220582", 2022, carried_in=3), unbalanced],
         headers=auth,
         params={"strict": "true"},
     )
